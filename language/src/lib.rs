@@ -1,0 +1,12 @@
+//! The Writ language: grammar, syntax tree, parser with recovery, and formatter.
+//!
+//! Nothing here knows about types, files on disk or terminals: text goes in, a tree and syntax
+//! errors come out. The compiler builds on the tree; the formatter prints it back.
+
+pub mod ast;
+mod errors;
+mod parser;
+mod split;
+
+pub use errors::{SyntaxError, is_keyword};
+pub use parser::{MAX_EXPR_DEPTH, parse, parse_expr};

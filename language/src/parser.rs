@@ -1,0 +1,1205 @@
+//! From text to syntax tree, item by item.
+
+use pest::Parser as _;
+use pest::iterators::Pair;
+
+use crate::ast::*;
+use crate::errors::{SyntaxError, syntax_error_from_pest};
+use crate::split::{
+    self, is_doc_line, is_trivia, matching_brace, schema_decl_start, top_level_start,
+};
+
+#[derive(pest_derive::Parser)]
+#[grammar = "writ.pest"]
+pub(crate) struct WritParser;
+
+/// Parses a whole file. Never fails: syntax errors are collected in `SourceFile::errors`, and
+/// every item that parsed is in `SourceFile::items`.
+pub fn parse(src: &str) -> SourceFile {
+    pest::set_error_detail(true);
+    let scan = split::scan(src, 0, src.len(), top_level_start);
+    let mut file = SourceFile {
+        comments: scan.comments,
+        ..SourceFile::default()
+    };
+    let mut bounds = scan.starts.clone();
+    bounds.push(src.len());
+    if let Some(&first) = scan.starts.first() {
+        leading_garbage(src, 0, first, &mut file.errors);
+    } else {
+        leading_garbage(src, 0, src.len(), &mut file.errors);
+    }
+    for pair in bounds.windows(2) {
+        let (start, end) = (pair[0], pair[1]);
+        let chunk = &src[start..end];
+        let is_schema = chunk
+            .lines()
+            .find(|l| !is_doc_line(l.trim_start()))
+            .is_some_and(|l| l.trim_start().starts_with("schema"));
+        let parsed = if is_schema {
+            parse_schema_item(src, start, end, &mut file.errors)
+        } else {
+            parse_item(chunk, start, &mut file.errors)
+        };
+        if let Some(item) = parsed {
+            file.items.push(item);
+        }
+    }
+    file
+}
+
+/// Parses one expression, e.g. for an editor's hover or a command-line query.
+pub fn parse_expr(src: &str) -> Result<Expr, SyntaxError> {
+    pest::set_error_detail(true);
+    match WritParser::parse(Rule::expr_chunk, src) {
+        Ok(mut pairs) => {
+            let chunk = pairs.next().expect("expr_chunk matched");
+            let mut errors = Vec::new();
+            let mut builder = Builder::new(0, &mut errors);
+            let expr = builder.expr(chunk.into_inner().next().expect("expr"));
+            match errors.into_iter().next() {
+                Some(error) => Err(error),
+                None => Ok(expr),
+            }
+        }
+        Err(e) => Err(syntax_error_from_pest(src, 0, e)),
+    }
+}
+
+fn leading_garbage(src: &str, start: usize, end: usize, errors: &mut Vec<SyntaxError>) {
+    let text = &src[start..end];
+    if is_trivia(text) {
+        return;
+    }
+    let lead = text.len() - text.trim_start().len();
+    let mut token_end = start + lead;
+    for c in src[start + lead..end].chars() {
+        if c.is_whitespace() {
+            break;
+        }
+        token_end += c.len_utf8();
+    }
+    let found = &src[start + lead..token_end];
+    errors.push(SyntaxError {
+        code: "E0001",
+        message: format!("expected an item, found `{found}`"),
+        span: Span::new((start + lead) as u32, token_end as u32),
+        label: "expected `schema`, `allow`, `review`, `deny`, `invariant`, `fn`, `test` or `use`"
+            .to_string(),
+        help: None,
+    });
+}
+
+fn parse_item(chunk: &str, offset: usize, errors: &mut Vec<SyntaxError>) -> Option<Item> {
+    match WritParser::parse(Rule::item_chunk, chunk) {
+        Ok(mut pairs) => {
+            let chunk_pair = pairs.next()?;
+            let item_pair = chunk_pair.into_inner().next()?;
+            let mut builder = Builder::new(0, errors);
+            let span = builder.span(&item_pair);
+            let kind = builder.item(item_pair)?;
+            if builder.too_deep {
+                return None;
+            }
+            Some(Item {
+                offset: offset as u32,
+                kind,
+                span,
+            })
+        }
+        Err(e) => {
+            errors.push(syntax_error_from_pest(chunk, offset, e));
+            None
+        }
+    }
+}
+
+/// A schema block is parsed declaration by declaration, so one broken declaration costs only
+/// itself.
+fn parse_schema_item(
+    src: &str,
+    start: usize,
+    end: usize,
+    errors: &mut Vec<SyntaxError>,
+) -> Option<Item> {
+    let chunk = &src[start..end];
+    let head = match WritParser::parse(Rule::schema_head_chunk, chunk) {
+        Ok(mut pairs) => pairs.next()?,
+        Err(e) => {
+            errors.push(syntax_error_from_pest(chunk, start, e));
+            return None;
+        }
+    };
+    let open = start + head.as_span().end() - 1;
+    let mut inner = head.into_inner();
+    let builder = Builder::new(0, errors);
+    let docs = builder.docs(inner.next()?);
+    let keyword = builder.span(&inner.next()?);
+    let close = matching_brace(src, open).filter(|&c| c <= end);
+    let body_end = match close {
+        Some(c) => c - 1,
+        None => {
+            builder.errors.push(SyntaxError {
+                code: "E0004",
+                message: "unclosed `{` of this schema block".to_string(),
+                span: Span::new(open as u32, open as u32 + 1),
+                label: "this `{` is never closed".to_string(),
+                help: Some("add a `}` after the last declaration".to_string()),
+            });
+            end
+        }
+    };
+    let mut decls = Vec::new();
+    let scan = split::scan(src, open + 1, body_end, schema_decl_start);
+    match scan.starts.first() {
+        Some(&first) => decl_garbage(src, open + 1, first, builder.errors),
+        None => decl_garbage(src, open + 1, body_end, builder.errors),
+    }
+    let mut bounds = scan.starts.clone();
+    bounds.push(body_end);
+    for pair in bounds.windows(2) {
+        let text = &src[pair[0]..pair[1]];
+        match WritParser::parse(Rule::schema_decl_chunk, text) {
+            Ok(mut pairs) => {
+                let Some(decl) = pairs.next().and_then(|p| p.into_inner().next()) else {
+                    continue;
+                };
+                let mut decl_builder = Builder::new((pair[0] - start) as u32, builder.errors);
+                if let Some(decl) = decl_builder.schema_decl(decl)
+                    && !decl_builder.too_deep
+                {
+                    decls.push(decl);
+                }
+            }
+            Err(e) => builder
+                .errors
+                .push(syntax_error_from_pest(text, pair[0], e)),
+        }
+    }
+    let item_end = match close {
+        Some(c) => {
+            let trailing = &src[c..end];
+            if !is_trivia(trailing) {
+                let lead = trailing.len() - trailing.trim_start().len();
+                let found: String = trailing[lead..]
+                    .chars()
+                    .take_while(|c| !c.is_whitespace())
+                    .collect();
+                builder.errors.push(SyntaxError {
+                    code: "E0001",
+                    message: format!("expected an item, found `{found}`"),
+                    span: Span::new(
+                        (c + lead) as u32,
+                        (c + lead + found.len()) as u32,
+                    ),
+                    label: "unexpected after the schema block".to_string(),
+                    help: None,
+                });
+            }
+            c
+        }
+        None => end,
+    };
+    Some(Item {
+        offset: start as u32,
+        kind: ItemKind::Schema(Schema {
+            docs,
+            decls,
+            keyword,
+        }),
+        span: Span::new(0, (item_end - start) as u32),
+    })
+}
+
+fn decl_garbage(src: &str, start: usize, end: usize, errors: &mut Vec<SyntaxError>) {
+    let text = &src[start..end];
+    if is_trivia(text) {
+        return;
+    }
+    let lead = text.len() - text.trim_start().len();
+    let found: String = text[lead..]
+        .chars()
+        .take_while(|c| !c.is_whitespace())
+        .collect();
+    errors.push(SyntaxError {
+        code: "E0001",
+        message: format!("expected a declaration, found `{found}`"),
+        span: Span::new((start + lead) as u32, (start + lead + found.len()) as u32),
+        label: "expected `entity`, `enum`, `type`, `action` or `state`".to_string(),
+        help: None,
+    });
+}
+
+/// Turns pest pairs into tree nodes. `base` is added to every span, so that declarations parsed
+/// from the middle of an item get spans relative to the item.
+struct Builder<'e> {
+    base: u32,
+    errors: &'e mut Vec<SyntaxError>,
+    /// How deep the expression being built is, counting every operand of a chain as a level:
+    /// every later pass recurses over the tree, so its depth is bounded here, once.
+    depth: usize,
+    too_deep: bool,
+}
+
+/// The deepest expression tree accepted. Generous for people, small enough that recursive
+/// passes (checking, lowering, formatting, dropping) never exhaust a thread's stack.
+pub const MAX_EXPR_DEPTH: usize = 200;
+
+type P<'i> = Pair<'i, Rule>;
+
+impl<'e> Builder<'e> {
+    fn new(base: u32, errors: &'e mut Vec<SyntaxError>) -> Builder<'e> {
+        Builder {
+            base,
+            errors,
+            depth: 0,
+            too_deep: false,
+        }
+    }
+
+    /// Claims `levels` more levels of depth; false (after reporting once) when that is too deep.
+    fn descend(&mut self, levels: usize, span: Span) -> bool {
+        if self.depth + levels <= MAX_EXPR_DEPTH {
+            self.depth += levels;
+            return true;
+        }
+        if !self.too_deep {
+            self.too_deep = true;
+            self.errors.push(SyntaxError {
+                code: "E0010",
+                message: format!("expression is nested more than {MAX_EXPR_DEPTH} levels deep"),
+                span,
+                label: "too deep".to_string(),
+                help: Some(
+                    "split it into helper functions, or test membership with a set: `x in [a, b, c]`"
+                        .to_string(),
+                ),
+            });
+        }
+        false
+    }
+
+    fn placeholder(span: Span) -> Expr {
+        Expr {
+            kind: ExprKind::Bool(false),
+            span,
+        }
+    }
+
+    fn span(&self, pair: &P) -> Span {
+        let s = pair.as_span();
+        Span::new(self.base + s.start() as u32, self.base + s.end() as u32)
+    }
+
+    fn ident(&self, pair: P) -> Ident {
+        Ident {
+            span: self.span(&pair),
+            name: pair.as_str().to_string(),
+        }
+    }
+
+    fn qual_name(&self, pair: P) -> QualName {
+        let span = self.span(&pair);
+        let parts = pair.into_inner().map(|p| self.ident(p)).collect();
+        QualName { parts, span }
+    }
+
+    fn docs(&self, pair: P) -> Docs {
+        Docs {
+            lines: pair
+                .into_inner()
+                .map(|d| d.as_str()[3..].trim_end().to_string())
+                .collect(),
+        }
+    }
+
+    fn string(&mut self, pair: P) -> StrLit {
+        let span = self.span(&pair);
+        let body = pair.into_inner().next().map_or("", |p| p.as_str());
+        let value = self.unescape(body, span.start + 1);
+        StrLit { value, span }
+    }
+
+    fn unescape(&mut self, body: &str, start: u32) -> String {
+        let mut out = String::with_capacity(body.len());
+        let mut chars = body.char_indices();
+        while let Some((i, c)) = chars.next() {
+            if c != '\\' {
+                out.push(c);
+                continue;
+            }
+            let Some((j, e)) = chars.next() else { break };
+            match e {
+                'n' => out.push('\n'),
+                't' => out.push('\t'),
+                'r' => out.push('\r'),
+                '0' => out.push('\0'),
+                '\\' => out.push('\\'),
+                '"' => out.push('"'),
+                '\'' => out.push('\''),
+                '*' => out.push_str("\\*"),
+                'u' => {
+                    let rest = &body[j + 1..];
+                    let parsed = rest
+                        .strip_prefix('{')
+                        .and_then(|r| r.find('}').map(|end| &r[..end]))
+                        .and_then(|hex| {
+                            let value = u32::from_str_radix(hex, 16).ok()?;
+                            Some((char::from_u32(value)?, hex.len() + 2))
+                        });
+                    match parsed {
+                        Some((ch, len)) => {
+                            out.push(ch);
+                            for _ in 0..len {
+                                chars.next();
+                            }
+                        }
+                        None => {
+                            self.errors.push(SyntaxError {
+                                code: "E0003",
+                                message: "invalid unicode escape".to_string(),
+                                span: Span::new(start + i as u32, start + j as u32 + 1),
+                                label: "expected `\\u{...}` with 1 to 6 hex digits of a valid character".to_string(),
+                                help: None,
+                            });
+                        }
+                    }
+                }
+                other => {
+                    self.errors.push(SyntaxError {
+                        code: "E0003",
+                        message: format!("unknown escape `\\{other}` in string"),
+                        span: Span::new(start + i as u32, start + (j + other.len_utf8()) as u32),
+                        label: "unknown escape".to_string(),
+                        help: Some(
+                            "the escapes are `\\n`, `\\t`, `\\r`, `\\0`, `\\\\`, `\\\"`, `\\*` and `\\u{...}`"
+                                .to_string(),
+                        ),
+                    });
+                }
+            }
+        }
+        out
+    }
+
+    fn attr_name(&mut self, pair: P) -> AttrName {
+        let span = self.span(&pair);
+        let inner = pair.into_inner().next().expect("attr_name has a child");
+        match inner.as_rule() {
+            Rule::string => AttrName {
+                name: self.string(inner).value,
+                quoted: true,
+                span,
+            },
+            _ => AttrName {
+                name: inner.as_str().to_string(),
+                quoted: false,
+                span,
+            },
+        }
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Items
+
+    fn item(&mut self, pair: P) -> Option<ItemKind> {
+        let rule = pair.as_rule();
+        let mut inner = pair.into_inner();
+        Some(match rule {
+            Rule::use_item => {
+                let docs = self.docs(inner.next()?);
+                inner.next(); // `use`
+                ItemKind::Use(Use {
+                    docs,
+                    path: self.qual_name(inner.next()?),
+                })
+            }
+            Rule::schema_item => {
+                let docs = self.docs(inner.next()?);
+                let keyword = self.span(&inner.next()?);
+                let decls = inner.filter_map(|d| self.schema_decl(d)).collect();
+                ItemKind::Schema(Schema {
+                    docs,
+                    decls,
+                    keyword,
+                })
+            }
+            Rule::rule_item => ItemKind::Rule(self.rule(inner)?),
+            Rule::invariant_item => {
+                let docs = self.docs(inner.next()?);
+                inner.next(); // `invariant`
+                let name = self.ident(inner.next()?);
+                let mut next = inner.next()?;
+                let description = if next.as_rule() == Rule::string {
+                    let d = self.string(next);
+                    next = inner.next()?;
+                    Some(d)
+                } else {
+                    None
+                };
+                ItemKind::Invariant(Invariant {
+                    docs,
+                    name,
+                    description,
+                    body: self.expr(next),
+                })
+            }
+            Rule::fn_item => {
+                let docs = self.docs(inner.next()?);
+                inner.next(); // `fn`
+                let name = self.ident(inner.next()?);
+                let mut params = Vec::new();
+                let mut ret = None;
+                let mut body = None;
+                for p in inner {
+                    match p.as_rule() {
+                        Rule::param => {
+                            let span = self.span(&p);
+                            let mut pi = p.into_inner();
+                            let name = self.ident(pi.next()?);
+                            let ty = self.type_expr(pi.next()?);
+                            params.push(Param { name, ty, span });
+                        }
+                        Rule::type_expr => ret = Some(self.type_expr(p)),
+                        Rule::expr => body = Some(self.expr(p)),
+                        _ => {}
+                    }
+                }
+                ItemKind::Function(Function {
+                    docs,
+                    name,
+                    params,
+                    ret: ret?,
+                    body: body?,
+                })
+            }
+            Rule::test_item => {
+                let docs = self.docs(inner.next()?);
+                inner.next(); // `test`
+                let name = self.string(inner.next()?);
+                let steps = inner.filter_map(|s| self.test_step(s)).collect();
+                ItemKind::Test(Test { docs, name, steps })
+            }
+            _ => return None,
+        })
+    }
+
+    fn rule(&mut self, mut inner: pest::iterators::Pairs<Rule>) -> Option<Rule_> {
+        let docs = self.docs(inner.next()?);
+        let effect_pair = inner.next()?;
+        let effect_span = self.span(&effect_pair);
+        let effect = match effect_pair.as_str() {
+            "allow" => Effect::Allow,
+            "review" => Effect::Review,
+            _ => Effect::Deny,
+        };
+        let name = self.ident(inner.next()?);
+        inner.next(); // `on`
+        let patterns = inner.next()?;
+        let actions_bracketed = patterns.as_str().starts_with('[');
+        let actions = patterns
+            .into_inner()
+            .filter_map(|p| self.action_pattern(p))
+            .collect();
+        let clauses = inner.filter_map(|c| self.clause(c)).collect();
+        Some(Rule_ {
+            docs,
+            effect,
+            effect_span,
+            name,
+            actions,
+            actions_bracketed,
+            clauses,
+        })
+    }
+
+    fn action_pattern(&self, pair: P) -> Option<ActionPattern> {
+        let inner = pair.into_inner().next()?;
+        let span = self.span(&inner);
+        Some(match inner.as_rule() {
+            Rule::action_any => ActionPattern::Any(span),
+            Rule::action_prefix => {
+                let parts: Vec<Ident> = inner.into_inner().map(|p| self.ident(p)).collect();
+                let end = parts.last().map_or(span.start, |p| p.span.end);
+                ActionPattern::Prefix(
+                    QualName {
+                        parts,
+                        span: Span::new(span.start, end),
+                    },
+                    span,
+                )
+            }
+            _ => ActionPattern::Exact(self.qual_name(inner)),
+        })
+    }
+
+    fn clause(&mut self, pair: P) -> Option<Clause> {
+        let span = self.span(&pair);
+        let clause = pair.into_inner().next()?;
+        let rule = clause.as_rule();
+        let mut inner = clause.into_inner();
+        let keyword = self.span(&inner.next()?);
+        let body = inner.next()?;
+        let kind = match rule {
+            Rule::when_clause => ClauseKind::When(self.expr(body)),
+            Rule::unless_clause => ClauseKind::Unless(self.expr(body)),
+            Rule::because_clause => ClauseKind::Because(self.string(body)),
+            Rule::approver_clause => ClauseKind::Approver(self.expr(body)),
+            Rule::obligation_clause => ClauseKind::Obligation(self.expr(body)),
+            _ => return None,
+        };
+        Some(Clause {
+            kind,
+            keyword,
+            span,
+        })
+    }
+
+    fn test_step(&mut self, pair: P) -> Option<TestStep> {
+        let span = self.span(&pair);
+        let rule = pair.as_rule();
+        let mut inner = pair.into_inner();
+        let kind = match rule {
+            Rule::given_file => {
+                inner.next();
+                TestStepKind::GivenFile(self.string(inner.next()?))
+            }
+            Rule::given_entity => {
+                inner.next();
+                inner.next(); // `entity`
+                let uid = self.expr_any(inner.next()?);
+                let mut attrs = None;
+                let mut parents = None;
+                for p in inner {
+                    match p.as_rule() {
+                        Rule::record_lit => attrs = Some(self.expr_any(p)),
+                        Rule::set_lit => parents = Some(self.expr_any(p)),
+                        _ => {}
+                    }
+                }
+                TestStepKind::GivenEntity {
+                    uid,
+                    attrs,
+                    parents,
+                }
+            }
+            Rule::given_state => {
+                inner.next();
+                inner.next();
+                TestStepKind::GivenState(self.expr_any(inner.next()?))
+            }
+            Rule::given_time => {
+                inner.next();
+                inner.next();
+                TestStepKind::GivenTime(self.expr(inner.next()?))
+            }
+            Rule::given_grant => {
+                inner.next();
+                inner.next();
+                TestStepKind::GivenGrant(self.expr_any(inner.next()?))
+            }
+            Rule::intent_step => {
+                inner.next();
+                let action = self.qual_name(inner.next()?);
+                inner.next(); // `by`
+                let actor = self.expr(inner.next()?);
+                let mut resource = None;
+                let mut args = None;
+                while let Some(p) = inner.next() {
+                    match p.as_rule() {
+                        Rule::kw_on => resource = Some(self.expr(inner.next()?)),
+                        Rule::record_lit => args = Some(self.expr_any(p)),
+                        _ => {}
+                    }
+                }
+                TestStepKind::Intent {
+                    action,
+                    actor,
+                    resource,
+                    args,
+                }
+            }
+            Rule::expect_step => {
+                inner.next();
+                let effect = inner.next()?;
+                let decision_span = self.span(&effect);
+                let decision = match effect.as_str() {
+                    "allow" => Effect::Allow,
+                    "review" => Effect::Review,
+                    _ => Effect::Deny,
+                };
+                inner.next(); // `by`
+                let rule = inner.next().map(|p| self.ident(p));
+                TestStepKind::Expect {
+                    decision,
+                    decision_span,
+                    rule,
+                }
+            }
+            _ => return None,
+        };
+        Some(TestStep { kind, span })
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Schema
+
+    fn schema_decl(&mut self, pair: P) -> Option<SchemaDecl> {
+        let span = self.span(&pair);
+        let rule = pair.as_rule();
+        let mut inner = pair.into_inner();
+        let docs = self.docs(inner.next()?);
+        let keyword = self.span(&inner.next()?);
+        Some(match rule {
+            Rule::entity_decl => {
+                let name = self.ident(inner.next()?);
+                let mut parents = Vec::new();
+                let mut attrs = Vec::new();
+                let mut braces = false;
+                for p in inner {
+                    match p.as_rule() {
+                        Rule::ident_list => parents = self.ident_list(p),
+                        Rule::attr_block => {
+                            braces = true;
+                            attrs = self.attr_decls(p);
+                        }
+                        _ => {}
+                    }
+                }
+                SchemaDecl::Entity(EntityDecl {
+                    docs,
+                    name,
+                    parents,
+                    attrs,
+                    braces,
+                    span,
+                })
+            }
+            Rule::enum_decl => {
+                let name = self.ident(inner.next()?);
+                let members = inner
+                    .filter_map(|m| {
+                        let mut mi = m.into_inner();
+                        let docs = self.docs(mi.next()?);
+                        Some(EnumMember {
+                            docs,
+                            name: self.ident(mi.next()?),
+                        })
+                    })
+                    .collect();
+                SchemaDecl::Enum(EnumDecl {
+                    docs,
+                    name,
+                    members,
+                    span,
+                })
+            }
+            Rule::type_decl => {
+                let name = self.ident(inner.next()?);
+                let ty = self.type_expr(inner.next()?);
+                SchemaDecl::Type(TypeDecl {
+                    docs,
+                    name,
+                    ty,
+                    span,
+                })
+            }
+            Rule::action_decl => {
+                let name = self.qual_name(inner.next()?);
+                let mut decl = ActionDecl {
+                    docs,
+                    name,
+                    actors: Vec::new(),
+                    resources: Vec::new(),
+                    args: Vec::new(),
+                    args_braces: false,
+                    effect: None,
+                    span,
+                };
+                for p in inner {
+                    match p.as_rule() {
+                        Rule::action_by => {
+                            decl.actors = self.ident_list(p.into_inner().nth(1)?);
+                        }
+                        Rule::action_on => {
+                            decl.resources = self.ident_list(p.into_inner().nth(1)?);
+                        }
+                        Rule::attr_block => {
+                            decl.args_braces = true;
+                            decl.args = self.attr_decls(p);
+                        }
+                        Rule::effect_block => {
+                            let span = self.span(&p);
+                            let assignments = p
+                                .into_inner()
+                                .filter(|a| a.as_rule() == Rule::assignment)
+                                .filter_map(|a| self.assignment(a))
+                                .collect();
+                            decl.effect = Some(EffectBlock { assignments, span });
+                        }
+                        _ => {}
+                    }
+                }
+                SchemaDecl::Action(decl)
+            }
+            Rule::state_decl => SchemaDecl::State(StateDecl {
+                docs,
+                fields: self.attr_decls(inner.next()?),
+                keyword,
+                span,
+            }),
+            _ => return None,
+        })
+    }
+
+    fn assignment(&mut self, pair: P) -> Option<Assignment> {
+        let span = self.span(&pair);
+        let mut inner = pair.into_inner();
+        let target = self.expr_any(inner.next()?);
+        let op_pair = inner.next()?;
+        let op_span = self.span(&op_pair);
+        let op = match op_pair.as_str() {
+            "+=" => AssignOp::Add,
+            "-=" => AssignOp::Sub,
+            _ => AssignOp::Set,
+        };
+        let value = self.expr(inner.next()?);
+        Some(Assignment {
+            target,
+            op,
+            op_span,
+            value,
+            span,
+        })
+    }
+
+    fn ident_list(&self, pair: P) -> Vec<Ident> {
+        pair.into_inner().map(|p| self.ident(p)).collect()
+    }
+
+    fn attr_decls(&mut self, pair: P) -> Vec<AttrDecl> {
+        pair.into_inner()
+            .filter(|p| p.as_rule() == Rule::attr_decl)
+            .filter_map(|p| self.attr_decl(p))
+            .collect()
+    }
+
+    fn attr_decl(&mut self, pair: P) -> Option<AttrDecl> {
+        let span = self.span(&pair);
+        let mut inner = pair.into_inner();
+        let docs = self.docs(inner.next()?);
+        let name = self.attr_name(inner.next()?);
+        let mut optional = false;
+        let mut ty = None;
+        for p in inner {
+            match p.as_rule() {
+                Rule::optional_mark => optional = true,
+                Rule::type_expr => ty = Some(self.type_expr(p)),
+                _ => {}
+            }
+        }
+        Some(AttrDecl {
+            docs,
+            name: Ident {
+                name: name.name,
+                span: name.span,
+            },
+            quoted: name.quoted,
+            optional,
+            ty: ty?,
+            span,
+        })
+    }
+
+    fn type_expr(&mut self, pair: P) -> TypeExpr {
+        let span = self.span(&pair);
+        if !self.descend(1, span) {
+            let name = Ident {
+                name: "Bool".to_string(),
+                span,
+            };
+            return TypeExpr {
+                kind: TypeExprKind::Named(name),
+                span,
+            };
+        }
+        let ty = self.type_expr_within(pair, span);
+        self.depth -= 1;
+        ty
+    }
+
+    fn type_expr_within(&mut self, pair: P, span: Span) -> TypeExpr {
+        let inner = pair.into_inner().next().expect("type_expr has a child");
+        let kind = match inner.as_rule() {
+            Rule::set_type => {
+                let element = inner.into_inner().nth(1).expect("set element type");
+                TypeExprKind::Set(Box::new(self.type_expr(element)))
+            }
+            Rule::map_type => {
+                let mut parts = inner.into_inner().skip(1);
+                let key = self.type_expr(parts.next().expect("map key type"));
+                let value = self.type_expr(parts.next().expect("map value type"));
+                TypeExprKind::Map(Box::new(key), Box::new(value))
+            }
+            Rule::record_type => TypeExprKind::Record(
+                inner
+                    .into_inner()
+                    .filter_map(|p| self.attr_decl(p))
+                    .collect(),
+            ),
+            _ => TypeExprKind::Named(self.ident(inner)),
+        };
+        TypeExpr { kind, span }
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Expressions
+
+    /// Builds an expression from any pair at or below the `expr` rule.
+    fn expr(&mut self, pair: P) -> Expr {
+        self.expr_any(pair)
+    }
+
+    fn expr_any(&mut self, pair: P) -> Expr {
+        let span = self.span(&pair);
+        if !self.descend(1, span) {
+            return Self::placeholder(span);
+        }
+        let expr = self.expr_level(pair, span);
+        self.depth -= 1;
+        expr
+    }
+
+    fn expr_level(&mut self, pair: P, span: Span) -> Expr {
+        match pair.as_rule() {
+            Rule::expr => {
+                let inner = pair.into_inner().next().expect("expr has a child");
+                self.expr_any(inner)
+            }
+            Rule::or_expr | Rule::and_expr | Rule::add_expr | Rule::mul_expr => {
+                self.binary_chain(pair)
+            }
+            Rule::rel_expr => self.relation(pair),
+            Rule::unary_expr => self.unary(pair),
+            Rule::postfix_expr => self.postfix(pair),
+            _ => self.primary(pair, span),
+        }
+    }
+
+    fn binary_chain(&mut self, pair: P) -> Expr {
+        let span = self.span(&pair);
+        let levels = pair.clone().into_inner().count() / 2;
+        if !self.descend(levels, span) {
+            return Self::placeholder(span);
+        }
+        let expr = self.binary_chain_within(pair);
+        self.depth -= levels;
+        expr
+    }
+
+    fn binary_chain_within(&mut self, pair: P) -> Expr {
+        let mut inner = pair.into_inner();
+        let mut lhs = self.expr_any(inner.next().expect("operand"));
+        while let Some(op_pair) = inner.next() {
+            let op_span = self.span(&op_pair);
+            let op = match op_pair.as_str() {
+                "||" => BinaryOp::Or,
+                "&&" => BinaryOp::And,
+                "+" => BinaryOp::Add,
+                "-" => BinaryOp::Sub,
+                "*" => BinaryOp::Mul,
+                "/" => BinaryOp::Div,
+                _ => BinaryOp::Rem,
+            };
+            let rhs = self.expr_any(inner.next().expect("operand"));
+            let span = lhs.span.to(rhs.span);
+            lhs = Expr {
+                kind: ExprKind::Binary {
+                    op,
+                    op_span,
+                    lhs: Box::new(lhs),
+                    rhs: Box::new(rhs),
+                },
+                span,
+            };
+        }
+        lhs
+    }
+
+    fn relation(&mut self, pair: P) -> Expr {
+        let span = self.span(&pair);
+        let mut inner = pair.into_inner();
+        let lhs = self.expr_any(inner.next().expect("operand"));
+        let Some(tail) = inner.next() else {
+            return lhs;
+        };
+        let rule = tail.as_rule();
+        let mut parts = tail.into_inner();
+        let op_pair = parts.next().expect("operator");
+        let op_span = self.span(&op_pair);
+        let target = Box::new(lhs);
+        let kind = match rule {
+            Rule::cmp_tail => {
+                let op = match op_pair.as_str() {
+                    "==" => BinaryOp::Eq,
+                    "!=" => BinaryOp::Ne,
+                    "<=" => BinaryOp::Le,
+                    ">=" => BinaryOp::Ge,
+                    "<" => BinaryOp::Lt,
+                    _ => BinaryOp::Gt,
+                };
+                ExprKind::Binary {
+                    op,
+                    op_span,
+                    lhs: target,
+                    rhs: Box::new(self.expr_any(parts.next().expect("operand"))),
+                }
+            }
+            Rule::in_tail => ExprKind::Binary {
+                op: BinaryOp::In,
+                op_span,
+                lhs: target,
+                rhs: Box::new(self.expr_any(parts.next().expect("operand"))),
+            },
+            Rule::like_tail => ExprKind::Like {
+                target,
+                pattern: self.string(parts.next().expect("pattern")),
+            },
+            Rule::is_tail => {
+                let ty = self.ident(parts.next().expect("type"));
+                let within = parts
+                    .nth(1)
+                    .map(|p| Box::new(self.expr_any(p)));
+                ExprKind::Is { target, ty, within }
+            }
+            _ => ExprKind::Has {
+                target,
+                path: parts.map(|p| self.attr_name(p)).collect(),
+            },
+        };
+        Expr { kind, span }
+    }
+
+    fn unary(&mut self, pair: P) -> Expr {
+        let span = self.span(&pair);
+        let levels = pair.clone().into_inner().count() - 1;
+        if !self.descend(levels, span) {
+            return Self::placeholder(span);
+        }
+        let expr = self.unary_within(pair);
+        self.depth -= levels;
+        expr
+    }
+
+    fn unary_within(&mut self, pair: P) -> Expr {
+        let mut ops = Vec::new();
+        let mut operand = None;
+        for p in pair.into_inner() {
+            match p.as_rule() {
+                Rule::unary_op => ops.push((
+                    if p.as_str() == "!" {
+                        UnaryOp::Not
+                    } else {
+                        UnaryOp::Neg
+                    },
+                    self.span(&p),
+                )),
+                _ => operand = Some(p),
+            }
+        }
+        let operand_pair = operand.expect("unary operand");
+        // `-9223372036854775808` is a literal, not the negation of a number too big for Int.
+        if let Some(&(UnaryOp::Neg, neg_span)) = ops.last()
+            && operand_pair.as_rule() == Rule::postfix_expr
+            && operand_pair.clone().into_inner().count() == 1
+            && operand_pair.clone().into_inner().next().map(|p| p.as_rule()) == Some(Rule::int)
+        {
+            ops.pop();
+            let int_pair = operand_pair.into_inner().next().expect("int");
+            let span = neg_span.to(self.span(&int_pair));
+            let text = format!("-{}", int_pair.as_str());
+            let mut expr = self.int_literal(&text, span);
+            while let Some((op, op_span)) = ops.pop() {
+                let span = op_span.to(expr.span);
+                expr = Expr {
+                    kind: ExprKind::Unary {
+                        op,
+                        op_span,
+                        operand: Box::new(expr),
+                    },
+                    span,
+                };
+            }
+            return expr;
+        }
+        let mut expr = self.expr_any(operand_pair);
+        while let Some((op, op_span)) = ops.pop() {
+            let span = op_span.to(expr.span);
+            expr = Expr {
+                kind: ExprKind::Unary {
+                    op,
+                    op_span,
+                    operand: Box::new(expr),
+                },
+                span,
+            };
+        }
+        expr
+    }
+
+    fn int_literal(&mut self, text: &str, span: Span) -> Expr {
+        let digits: String = text.chars().filter(|c| *c != '_').collect();
+        let value = match digits.parse::<i64>() {
+            Ok(v) => v,
+            Err(_) => {
+                self.errors.push(SyntaxError {
+                    code: "E0005",
+                    message: format!("integer literal `{text}` does not fit in `Int`"),
+                    span,
+                    label: "out of range".to_string(),
+                    help: Some(format!(
+                        "`Int` holds {} to {}; for fractions use a `Decimal` such as `1.5`",
+                        i64::MIN,
+                        i64::MAX
+                    )),
+                });
+                0
+            }
+        };
+        Expr {
+            kind: ExprKind::Int(value),
+            span,
+        }
+    }
+
+    fn postfix(&mut self, pair: P) -> Expr {
+        let span = self.span(&pair);
+        let levels = pair.clone().into_inner().count() - 1;
+        if !self.descend(levels, span) {
+            return Self::placeholder(span);
+        }
+        let expr = self.postfix_within(pair);
+        self.depth -= levels;
+        expr
+    }
+
+    fn postfix_within(&mut self, pair: P) -> Expr {
+        let mut inner = pair.into_inner();
+        let mut expr = self.expr_any(inner.next().expect("primary"));
+        for p in inner {
+            let span = expr.span.to(self.span(&p));
+            let rule = p.as_rule();
+            let mut parts = p.into_inner();
+            let kind = match rule {
+                Rule::method_call => {
+                    let name = self.ident(parts.next().expect("method name"));
+                    let args = self.call_args(parts.next().expect("arguments"));
+                    ExprKind::Method {
+                        target: Box::new(expr),
+                        name,
+                        args,
+                    }
+                }
+                Rule::field_access => ExprKind::Field {
+                    target: Box::new(expr),
+                    name: self.ident(parts.next().expect("field name")),
+                },
+                _ => ExprKind::Index {
+                    target: Box::new(expr),
+                    index: Box::new(self.expr_any(parts.next().expect("index"))),
+                },
+            };
+            expr = Expr { kind, span };
+        }
+        expr
+    }
+
+    fn call_args(&mut self, pair: P) -> Vec<Expr> {
+        pair.into_inner().map(|p| self.expr_any(p)).collect()
+    }
+
+    fn primary(&mut self, pair: P, span: Span) -> Expr {
+        let kind = match pair.as_rule() {
+            Rule::kw_true => ExprKind::Bool(true),
+            Rule::kw_false => ExprKind::Bool(false),
+            Rule::int => return self.int_literal(pair.as_str(), span),
+            Rule::decimal => ExprKind::Decimal(pair.as_str().replace('_', "")),
+            Rule::duration => ExprKind::Duration(pair.as_str().replace('_', "")),
+            Rule::datetime => ExprKind::Datetime(pair.as_str()[1..].to_string()),
+            Rule::string => ExprKind::Str(self.string(pair).value),
+            Rule::entity_ref => {
+                let mut inner = pair.into_inner();
+                let ty = self.ident(inner.next().expect("type"));
+                let id = self.string(inner.next().expect("id"));
+                ExprKind::Entity { ty, id }
+            }
+            Rule::ident => ExprKind::Name(self.ident(pair)),
+            Rule::call => {
+                let mut inner = pair.into_inner();
+                let callee = self.ident(inner.next().expect("callee"));
+                let args = self.call_args(inner.next().expect("arguments"));
+                ExprKind::Call { callee, args }
+            }
+            Rule::paren => {
+                let inner = pair.into_inner().next().expect("parenthesized expression");
+                ExprKind::Paren(Box::new(self.expr_any(inner)))
+            }
+            Rule::set_lit => ExprKind::Set(pair.into_inner().map(|p| self.expr_any(p)).collect()),
+            Rule::record_lit => ExprKind::Record(
+                pair.into_inner()
+                    .map(|f| {
+                        let mut fi = f.into_inner();
+                        let name = self.attr_name(fi.next().expect("field name"));
+                        let value = self.expr_any(fi.next().expect("field value"));
+                        RecordField { name, value }
+                    })
+                    .collect(),
+            ),
+            Rule::map_lit => ExprKind::Map(
+                pair.into_inner()
+                    .filter(|p| p.as_rule() == Rule::map_entry)
+                    .map(|e| {
+                        let mut ei = e.into_inner();
+                        let k = self.expr_any(ei.next().expect("key"));
+                        let v = self.expr_any(ei.next().expect("value"));
+                        (k, v)
+                    })
+                    .collect(),
+            ),
+            Rule::if_expr => {
+                let mut inner = pair.into_inner().filter(|p| p.as_rule() == Rule::expr);
+                let cond = self.expr_any(inner.next().expect("condition"));
+                let then = self.expr_any(inner.next().expect("then branch"));
+                let otherwise = self.expr_any(inner.next().expect("else branch"));
+                ExprKind::If {
+                    cond: Box::new(cond),
+                    then: Box::new(then),
+                    otherwise: Box::new(otherwise),
+                }
+            }
+            Rule::quantifier => {
+                let mut inner = pair.into_inner();
+                let kind = if inner.next().expect("quantifier").as_str() == "any" {
+                    Quantifier::Any
+                } else {
+                    Quantifier::All
+                };
+                let var = self.ident(inner.next().expect("variable"));
+                inner.next(); // `in`
+                let collection = self.expr_any(inner.next().expect("collection"));
+                let body = self.expr_any(inner.next().expect("body"));
+                ExprKind::Quantifier {
+                    kind,
+                    var,
+                    collection: Box::new(collection),
+                    body: Box::new(body),
+                }
+            }
+            other => unreachable!("not an expression rule: {other:?}"),
+        };
+        Expr { kind, span }
+    }
+}
+
+/// `Rule` is pest's name for grammar rules; the policy rule node is `ast::Rule`.
+type Rule_ = crate::ast::Rule;
