@@ -103,7 +103,7 @@ pub static BUILTINS: &[Builtin] = &[
         params: &[SigType::String, SigType::String],
         ret: SigType::Bool,
         doc: "Whether the given text occurs anywhere in the string.",
-        example: "context.userAgent.contains(\"curl\")",
+        example: "args.userAgent.contains(\"curl\")",
         eval: strings::contains,
     },
     Builtin {
@@ -112,7 +112,7 @@ pub static BUILTINS: &[Builtin] = &[
         params: &[SigType::String],
         ret: SigType::String,
         doc: "The string in lower case (Unicode-aware).",
-        example: "principal.email.toLower() == \"bob@example.com\"",
+        example: "actor.email.toLower() == \"bob@example.com\"",
         eval: strings::to_lower,
     },
     Builtin {
@@ -121,7 +121,7 @@ pub static BUILTINS: &[Builtin] = &[
         params: &[SigType::String],
         ret: SigType::String,
         doc: "The string in upper case (Unicode-aware).",
-        example: "context.country.toUpper() == \"DE\"",
+        example: "args.country.toUpper() == \"DE\"",
         eval: strings::to_upper,
     },
     Builtin {
@@ -130,7 +130,7 @@ pub static BUILTINS: &[Builtin] = &[
         params: &[SigType::String],
         ret: SigType::String,
         doc: "The string without leading and trailing whitespace.",
-        example: "context.input.trim() != \"\"",
+        example: "args.input.trim() != \"\"",
         eval: strings::trim,
     },
     Builtin {
@@ -139,7 +139,7 @@ pub static BUILTINS: &[Builtin] = &[
         params: &[SigType::String],
         ret: SigType::Int,
         doc: "The number of characters (Unicode scalar values) in the string.",
-        example: "context.comment.len() <= 280",
+        example: "args.comment.len() <= 280",
         eval: strings::len,
     },
     Builtin {
@@ -148,7 +148,7 @@ pub static BUILTINS: &[Builtin] = &[
         params: &[SigType::String, SigType::String],
         ret: SigType::Set(&SigType::String),
         doc: "The set of pieces between occurrences of the separator; an empty separator gives the set of characters.",
-        example: "context.scopes.split(\" \").contains(\"write\")",
+        example: "args.scopes.split(\" \").contains(\"write\")",
         eval: strings::split,
     },
     Builtin {
@@ -157,7 +157,7 @@ pub static BUILTINS: &[Builtin] = &[
         params: &[SigType::String, SigType::String],
         ret: SigType::Bool,
         doc: "Whether the whole string matches the regular expression (not just a part of it). Matching takes linear time.",
-        example: "principal.email.matches(\"[a-z.]+@example\\\\.com\")",
+        example: "actor.email.matches(\"[a-z.]+@example\\\\.com\")",
         eval: strings::matches,
     },
     Builtin {
@@ -211,7 +211,7 @@ pub static BUILTINS: &[Builtin] = &[
         params: &[SET_T, SigType::T],
         ret: SigType::Bool,
         doc: "Whether the set has the given element.",
-        example: "principal.roles.contains(\"admin\")",
+        example: "actor.roles.contains(\"admin\")",
         eval: sets::contains,
     },
     Builtin {
@@ -220,7 +220,7 @@ pub static BUILTINS: &[Builtin] = &[
         params: &[SET_T, SET_T],
         ret: SigType::Bool,
         doc: "Whether the set has every element of the other set.",
-        example: "principal.scopes.containsAll([\"read\", \"write\"])",
+        example: "actor.scopes.containsAll([\"read\", \"write\"])",
         eval: sets::contains_all,
     },
     Builtin {
@@ -229,7 +229,7 @@ pub static BUILTINS: &[Builtin] = &[
         params: &[SET_T, SET_T],
         ret: SigType::Bool,
         doc: "Whether the set has at least one element of the other set.",
-        example: "principal.groups.containsAny(resource.readers)",
+        example: "actor.groups.containsAny(resource.readers)",
         eval: sets::contains_any,
     },
     Builtin {
@@ -238,7 +238,7 @@ pub static BUILTINS: &[Builtin] = &[
         params: &[SET_T, SET_T],
         ret: SET_T,
         doc: "The elements in either set.",
-        example: "principal.roles.union(principal.delegatedRoles).contains(\"admin\")",
+        example: "actor.roles.union(actor.delegatedRoles).contains(\"admin\")",
         eval: sets::union,
     },
     Builtin {
@@ -247,7 +247,7 @@ pub static BUILTINS: &[Builtin] = &[
         params: &[SET_T, SET_T],
         ret: SET_T,
         doc: "The elements in both sets.",
-        example: "principal.groups.intersect(resource.groups).size() > 0",
+        example: "actor.groups.intersect(resource.groups).size() > 0",
         eval: sets::intersect,
     },
     Builtin {
@@ -256,7 +256,7 @@ pub static BUILTINS: &[Builtin] = &[
         params: &[SET_T, SET_T],
         ret: SET_T,
         doc: "The elements of this set that are not in the other.",
-        example: "context.requested.difference(principal.granted).isEmpty()",
+        example: "args.requested.difference(actor.granted).isEmpty()",
         eval: sets::difference,
     },
     Builtin {
@@ -274,7 +274,7 @@ pub static BUILTINS: &[Builtin] = &[
         params: &[SET_T],
         ret: SigType::Bool,
         doc: "Whether the set has no elements.",
-        example: "principal.suspensions.isEmpty()",
+        example: "actor.suspensions.isEmpty()",
         eval: sets::is_empty,
     },
     Builtin {
@@ -283,7 +283,7 @@ pub static BUILTINS: &[Builtin] = &[
         params: &[MAP_K_V, SigType::K],
         ret: SigType::Bool,
         doc: "Whether the map has an entry for the key.",
-        example: "context.headers.containsKey(\"authorization\")",
+        example: "args.headers.containsKey(\"authorization\")",
         eval: maps::contains_key,
     },
     Builtin {
@@ -292,7 +292,7 @@ pub static BUILTINS: &[Builtin] = &[
         params: &[MAP_K_V],
         ret: SigType::Set(&SigType::K),
         doc: "The set of the map's keys.",
-        example: "context.headers.keys().contains(\"x-request-id\")",
+        example: "args.headers.keys().contains(\"x-request-id\")",
         eval: maps::keys,
     },
     Builtin {
@@ -301,7 +301,7 @@ pub static BUILTINS: &[Builtin] = &[
         params: &[MAP_K_V],
         ret: SigType::Set(&SigType::V),
         doc: "The set of the map's values.",
-        example: "principal.quotas.values().contains(0)",
+        example: "actor.quotas.values().contains(0)",
         eval: maps::values,
     },
     Builtin {
@@ -310,7 +310,7 @@ pub static BUILTINS: &[Builtin] = &[
         params: &[MAP_K_V, SigType::K, SigType::V],
         ret: SigType::V,
         doc: "The value for the key, or the given default when the map has no entry for it.",
-        example: "principal.quotas.get(\"storage\", 0) > 100",
+        example: "actor.quotas.get(\"storage\", 0) > 100",
         eval: maps::get,
     },
     Builtin {
@@ -319,7 +319,7 @@ pub static BUILTINS: &[Builtin] = &[
         params: &[MAP_K_V],
         ret: SigType::Int,
         doc: "The number of entries in the map.",
-        example: "context.headers.size() < 100",
+        example: "args.headers.size() < 100",
         eval: maps::size,
     },
     Builtin {
@@ -328,7 +328,7 @@ pub static BUILTINS: &[Builtin] = &[
         params: &[MAP_K_V],
         ret: SigType::Bool,
         doc: "Whether the map has no entries.",
-        example: "context.labels.isEmpty()",
+        example: "args.labels.isEmpty()",
         eval: maps::is_empty,
     },
     Builtin {
@@ -337,7 +337,7 @@ pub static BUILTINS: &[Builtin] = &[
         params: &[SigType::Decimal, SigType::Decimal],
         ret: SigType::Bool,
         doc: "Whether this decimal is less than the other (Cedar compatibility; `<` does the same).",
-        example: "context.score.lessThan(decimal(\"0.5\"))",
+        example: "args.score.lessThan(decimal(\"0.5\"))",
         eval: numbers::less_than,
     },
     Builtin {
@@ -346,7 +346,7 @@ pub static BUILTINS: &[Builtin] = &[
         params: &[SigType::Decimal, SigType::Decimal],
         ret: SigType::Bool,
         doc: "Whether this decimal is at most the other (Cedar compatibility; `<=` does the same).",
-        example: "context.score.lessThanOrEqual(decimal(\"0.5\"))",
+        example: "args.score.lessThanOrEqual(decimal(\"0.5\"))",
         eval: numbers::less_than_or_equal,
     },
     Builtin {
@@ -355,7 +355,7 @@ pub static BUILTINS: &[Builtin] = &[
         params: &[SigType::Decimal, SigType::Decimal],
         ret: SigType::Bool,
         doc: "Whether this decimal is greater than the other (Cedar compatibility; `>` does the same).",
-        example: "context.score.greaterThan(decimal(\"0.5\"))",
+        example: "args.score.greaterThan(decimal(\"0.5\"))",
         eval: numbers::greater_than,
     },
     Builtin {
@@ -364,7 +364,7 @@ pub static BUILTINS: &[Builtin] = &[
         params: &[SigType::Decimal, SigType::Decimal],
         ret: SigType::Bool,
         doc: "Whether this decimal is at least the other (Cedar compatibility; `>=` does the same).",
-        example: "context.score.greaterThanOrEqual(decimal(\"0.5\"))",
+        example: "args.score.greaterThanOrEqual(decimal(\"0.5\"))",
         eval: numbers::greater_than_or_equal,
     },
     Builtin {
@@ -373,7 +373,7 @@ pub static BUILTINS: &[Builtin] = &[
         params: &[SigType::Int],
         ret: SigType::Decimal,
         doc: "The integer as a decimal. Fails with an overflow beyond the decimal range (about ±9.2 × 10^14).",
-        example: "context.count.toDecimal().lessThan(decimal(\"10.5\"))",
+        example: "args.count.toDecimal().lessThan(decimal(\"10.5\"))",
         eval: numbers::to_decimal,
     },
     Builtin {
@@ -382,7 +382,7 @@ pub static BUILTINS: &[Builtin] = &[
         params: &[SigType::Datetime, SigType::Duration],
         ret: SigType::Datetime,
         doc: "The instant moved by the duration (earlier if it is negative).",
-        example: "context.now.offset(duration(\"-1h\")) < resource.createdAt",
+        example: "args.now.offset(duration(\"-1h\")) < resource.createdAt",
         eval: time::offset,
     },
     Builtin {
@@ -391,7 +391,7 @@ pub static BUILTINS: &[Builtin] = &[
         params: &[SigType::Datetime, SigType::Datetime],
         ret: SigType::Duration,
         doc: "How long after the other instant this one is; negative if it is before.",
-        example: "context.now.durationSince(resource.createdAt) < duration(\"30d\")",
+        example: "args.now.durationSince(resource.createdAt) < duration(\"30d\")",
         eval: time::duration_since,
     },
     Builtin {
@@ -400,7 +400,7 @@ pub static BUILTINS: &[Builtin] = &[
         params: &[SigType::Datetime],
         ret: SigType::Datetime,
         doc: "Midnight UTC at the start of the instant's day.",
-        example: "context.now.toDate() == datetime(\"2026-11-27\")",
+        example: "args.now.toDate() == datetime(\"2026-11-27\")",
         eval: time::to_date,
     },
     Builtin {
@@ -409,7 +409,7 @@ pub static BUILTINS: &[Builtin] = &[
         params: &[SigType::Datetime],
         ret: SigType::Duration,
         doc: "The time elapsed since midnight UTC of the instant's day.",
-        example: "context.now.toTime() < duration(\"17h\")",
+        example: "args.now.toTime() < duration(\"17h\")",
         eval: time::to_time,
     },
     Builtin {
@@ -427,7 +427,7 @@ pub static BUILTINS: &[Builtin] = &[
         params: &[SigType::Duration],
         ret: SigType::Int,
         doc: "The duration in whole seconds, truncated toward zero.",
-        example: "context.sessionAge.toSeconds() < 900",
+        example: "args.sessionAge.toSeconds() < 900",
         eval: time::to_seconds,
     },
     Builtin {
@@ -436,7 +436,7 @@ pub static BUILTINS: &[Builtin] = &[
         params: &[SigType::Duration],
         ret: SigType::Int,
         doc: "The duration in whole minutes, truncated toward zero.",
-        example: "context.sessionAge.toMinutes() < 15",
+        example: "args.sessionAge.toMinutes() < 15",
         eval: time::to_minutes,
     },
     Builtin {
@@ -445,7 +445,7 @@ pub static BUILTINS: &[Builtin] = &[
         params: &[SigType::Duration],
         ret: SigType::Int,
         doc: "The duration in whole hours, truncated toward zero.",
-        example: "context.tokenAge.toHours() < 24",
+        example: "args.tokenAge.toHours() < 24",
         eval: time::to_hours,
     },
     Builtin {
@@ -454,7 +454,7 @@ pub static BUILTINS: &[Builtin] = &[
         params: &[SigType::Duration],
         ret: SigType::Int,
         doc: "The duration in whole days, truncated toward zero.",
-        example: "context.passwordAge.toDays() <= 90",
+        example: "args.passwordAge.toDays() <= 90",
         eval: time::to_days,
     },
     Builtin {
@@ -463,7 +463,7 @@ pub static BUILTINS: &[Builtin] = &[
         params: &[SigType::IpAddr],
         ret: SigType::Bool,
         doc: "Whether the address or range is IPv4.",
-        example: "context.source.isIpv4()",
+        example: "args.source.isIpv4()",
         eval: net::is_ipv4,
     },
     Builtin {
@@ -472,7 +472,7 @@ pub static BUILTINS: &[Builtin] = &[
         params: &[SigType::IpAddr],
         ret: SigType::Bool,
         doc: "Whether the address or range is IPv6.",
-        example: "context.source.isIpv6()",
+        example: "args.source.isIpv6()",
         eval: net::is_ipv6,
     },
     Builtin {
@@ -481,7 +481,7 @@ pub static BUILTINS: &[Builtin] = &[
         params: &[SigType::IpAddr],
         ret: SigType::Bool,
         doc: "Whether the whole address range is loopback (inside `127.0.0.0/8`, or `::1`).",
-        example: "context.source.isLoopback()",
+        example: "args.source.isLoopback()",
         eval: net::is_loopback,
     },
     Builtin {
@@ -490,7 +490,7 @@ pub static BUILTINS: &[Builtin] = &[
         params: &[SigType::IpAddr],
         ret: SigType::Bool,
         doc: "Whether the whole address range is multicast (inside `224.0.0.0/4` or `ff00::/8`).",
-        example: "!context.source.isMulticast()",
+        example: "!args.source.isMulticast()",
         eval: net::is_multicast,
     },
     Builtin {
@@ -499,7 +499,7 @@ pub static BUILTINS: &[Builtin] = &[
         params: &[SigType::IpAddr, SigType::IpAddr],
         ret: SigType::Bool,
         doc: "Whether every address of this one is inside the given range; IPv4 and IPv6 never overlap.",
-        example: "context.source.isInRange(ip(\"10.0.0.0/8\"))",
+        example: "args.source.isInRange(ip(\"10.0.0.0/8\"))",
         eval: net::is_in_range,
     },
 ];
