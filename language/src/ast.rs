@@ -567,7 +567,7 @@ pub enum ExprKind {
     /// `target like "pat*"`
     Like {
         target: Box<Expr>,
-        pattern: StrLit,
+        pattern: LikePattern,
     },
     /// `target is Type` or `target is Type in container`
     Is {
@@ -603,6 +603,20 @@ impl Expr {
         }
         e
     }
+}
+
+/// The pattern of `like`: an unescaped `*` is a wildcard, `\*` a literal star.
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+pub struct LikePattern {
+    pub parts: Vec<LikePart>,
+    pub span: Span,
+}
+
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+pub enum LikePart {
+    /// Text matched as is (escapes already processed; may contain `*`).
+    Literal(String),
+    Wildcard,
 }
 
 /// An attribute name in `has` or a record literal: an identifier or a string.

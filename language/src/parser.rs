@@ -337,7 +337,7 @@ impl<'e> Builder<'e> {
                 '\\' => out.push('\\'),
                 '"' => out.push('"'),
                 '\'' => out.push('\''),
-                '*' => out.push_str("\\*"),
+                '*' => out.push('*'),
                 'u' => {
                     let rest = &body[j + 1..];
                     let parsed = rest
@@ -380,6 +380,37 @@ impl<'e> Builder<'e> {
             }
         }
         out
+    }
+
+    /// A `like` pattern: split at unescaped `*`, each piece unescaped as a string.
+    fn like_pattern(&mut self, pair: P) -> LikePattern {
+        let span = self.span(&pair);
+        let body = pair.into_inner().next().map_or("", |p| p.as_str());
+        let mut parts = Vec::new();
+        let mut piece_start = 0;
+        let bytes = body.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            match bytes[i] {
+                b'\\' => i += 2,
+                b'*' => {
+                    let text = self.unescape(&body[piece_start..i], span.start + 1 + piece_start as u32);
+                    if !text.is_empty() {
+                        parts.push(LikePart::Literal(text));
+                    }
+                    parts.push(LikePart::Wildcard);
+                    i += 1;
+                    piece_start = i;
+                }
+                _ => i += 1,
+            }
+        }
+        let rest = &body[piece_start.min(body.len())..];
+        let text = self.unescape(rest, span.start + 1 + piece_start as u32);
+        if !text.is_empty() {
+            parts.push(LikePart::Literal(text));
+        }
+        LikePattern { parts, span }
     }
 
     fn attr_name(&mut self, pair: P) -> AttrName {
@@ -963,7 +994,7 @@ impl<'e> Builder<'e> {
             },
             Rule::like_tail => ExprKind::Like {
                 target,
-                pattern: self.string(parts.next().expect("pattern")),
+                pattern: self.like_pattern(parts.next().expect("pattern")),
             },
             Rule::is_tail => {
                 let ty = self.ident(parts.next().expect("type"));
