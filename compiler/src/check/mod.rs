@@ -1,0 +1,163 @@
+//! Checking one item against the schema.
+//!
+//! A rule is checked once per *environment*: each (actor type, action, resource type) its
+//! action patterns admit, as Cedar's validator does. Inside one environment the types of
+//! `actor`, `resource` and `args` are exact, `is` and `has` often have a known outcome, and a
+//! rule whose conditions are false in every environment can never match.
+
+mod calls;
+mod expr;
+mod facts;
+mod items;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+use writ_language::ast::{ItemKind, Span};
+use writ_stdlib::BuiltinId;
+
+use crate::db::SourceFile;
+use crate::diagnostic::{Anchor, Diagnostic, Loc};
+use crate::items::{ItemKey, ItemNode};
+use crate::schema::{Schema, schema};
+use crate::types::{Name, Ty};
+use crate::workspace::{HelperSig, NameIndex, helper_signatures, name_index};
+
+
+/// What checking an item found.
+#[derive(Clone, PartialEq, Eq, Debug, Default)]
+pub struct ItemCheck {
+    pub diagnostics: Vec<Diagnostic>,
+    /// The built-in each call resolved to, by the call's (item-relative) span.
+    pub calls: BTreeMap<(u32, u32), BuiltinId>,
+    /// Helper functions the item calls.
+    pub helpers_called: BTreeSet<Name>,
+}
+
+impl ItemCheck {
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(|d| d.is_error())
+    }
+}
+
+#[salsa::tracked(returns(ref))]
+pub fn check_item<'db>(db: &'db dyn salsa::Database, item: ItemNode<'db>) -> Arc<ItemCheck> {
+    let schema = schema(db);
+    let helpers = helper_signatures(db);
+    let names = name_index(db);
+    let syntax = item.syntax(db);
+    let mut checker = Checker {
+        schema,
+        helpers,
+        names,
+        file: item.file(db),
+        key: item.key(db).clone(),
+        diagnostics: Vec::new(),
+        all_env_only: Vec::new(),
+        calls: BTreeMap::new(),
+        helpers_called: BTreeSet::new(),
+    };
+    match &syntax.kind {
+        ItemKind::Rule(rule) => checker.rule(rule),
+        ItemKind::Invariant(inv) => checker.invariant(inv),
+        ItemKind::Function(f) => checker.function(f),
+        ItemKind::Test(t) => checker.test(t),
+        ItemKind::Use(u) => checker.use_item(u),
+        ItemKind::Schema(s) => checker.effects(s),
+    }
+    Arc::new(ItemCheck {
+        diagnostics: checker.diagnostics,
+        calls: checker.calls,
+        helpers_called: checker.helpers_called,
+    })
+}
+
+/// Where a piece of code sits, which decides the variables it may read.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum Context {
+    Rule,
+    Invariant,
+    Helper,
+    Effect,
+    Test,
+}
+
+/// The types of the built-in variables in one environment.
+#[derive(Clone, Debug)]
+pub(crate) struct Env {
+    pub context: Context,
+    /// The action, when the code runs for one.
+    pub action: Option<Name>,
+    pub actor: Ty,
+    pub resource: Ty,
+    pub args: Option<Ty>,
+}
+
+impl Env {
+    pub fn plain(context: Context) -> Env {
+        Env {
+            context,
+            action: None,
+            actor: Ty::AnyEntity,
+            resource: Ty::AnyEntity,
+            args: None,
+        }
+    }
+}
+
+/// Local variables: helper parameters and quantifier variables, innermost last.
+#[derive(Default)]
+pub(crate) struct Scope {
+    locals: Vec<(Name, Ty)>,
+}
+
+impl Scope {
+    pub fn push(&mut self, name: Name, ty: Ty) {
+        self.locals.push((name, ty));
+    }
+
+    pub fn pop(&mut self) {
+        self.locals.pop();
+    }
+
+    pub fn lookup(&self, name: &str) -> Option<Ty> {
+        self.locals
+            .iter()
+            .rev()
+            .find(|(n, _)| n.as_ref() == name)
+            .map(|(_, t)| t.clone())
+    }
+
+    pub fn names(&self) -> impl Iterator<Item = String> + '_ {
+        self.locals.iter().map(|(n, _)| n.to_string())
+    }
+}
+
+pub(crate) struct Checker<'a> {
+    pub schema: &'a Schema,
+    pub helpers: &'a BTreeMap<Name, HelperSig>,
+    pub names: &'a NameIndex,
+    pub file: SourceFile,
+    pub key: ItemKey,
+    pub diagnostics: Vec<Diagnostic>,
+    /// Diagnostics that hold only if they hold in every environment the item is checked in.
+    pub all_env_only: Vec<Diagnostic>,
+    pub calls: BTreeMap<(u32, u32), BuiltinId>,
+    pub helpers_called: BTreeSet<Name>,
+}
+
+impl Checker<'_> {
+    pub(crate) fn loc(&self, span: Span) -> Loc {
+        Loc {
+            file: self.file,
+            anchor: Anchor::Item(self.key.clone()),
+            span,
+        }
+    }
+
+    pub(crate) fn report(&mut self, diagnostic: Diagnostic) {
+        if !self.diagnostics.contains(&diagnostic) {
+            self.diagnostics.push(diagnostic);
+        }
+    }
+}

@@ -1,0 +1,282 @@
+//! The Writ compiler: an incremental salsa database from policy text to checked, lowered IR.
+//!
+//! Inputs are [`SourceFile`]s (path and text) gathered in the [`Workspace`]. Queries, in the
+//! order data flows:
+//!
+//! - [`items::parse_file`] splits a file into items, each a tracked struct keyed by kind and name;
+//! - [`workspace::active_files`] adds the prelude modules that files `use`;
+//! - [`schema::schema`] merges every `schema` block and resolves its types;
+//! - [`check::check_item`] type-checks one item against the schema;
+//! - [`lower::lower_item`] turns one checked item into IR;
+//! - [`file_diagnostics`] gathers a file's diagnostics with absolute positions.
+//!
+//! Diagnostics are query values, never side effects. Nothing here reads files or prints.
+
+pub mod check;
+pub mod codes;
+pub mod db;
+pub mod diagnostic;
+pub mod ir;
+pub mod items;
+pub mod lower;
+pub mod render;
+pub mod schema;
+mod suggest;
+pub mod types;
+pub mod workspace;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+use salsa::Setter;
+
+pub use db::{Database, ExecutionLog, SourceFile, Workspace};
+pub use diagnostic::{Anchor, Diagnostic, Label, Loc, Severity, Suggestion};
+pub use suggest::closest;
+
+use crate::check::check_item;
+use crate::items::{ItemNode, ItemTag, file_items, find_item, syntax_errors};
+use crate::workspace::{active_files, active_items, duplicate_diagnostics, name_index};
+
+/// A policy set being compiled: owns the database and its inputs.
+pub struct Compiler {
+    db: Database,
+    workspace: Workspace,
+}
+
+impl Default for Compiler {
+    fn default() -> Self {
+        Compiler::with_database(Database::default())
+    }
+}
+
+impl Compiler {
+    pub fn new() -> Compiler {
+        Compiler::default()
+    }
+
+    /// A compiler whose database records the queries it executes (for incrementality tests).
+    pub fn with_execution_log() -> (Compiler, ExecutionLog) {
+        let (db, log) = Database::with_execution_log();
+        (Compiler::with_database(db), log)
+    }
+
+    fn with_database(db: Database) -> Compiler {
+        let preludes = writ_stdlib::prelude_modules()
+            .iter()
+            .map(|m| {
+                let path = format!("<{}>", m.name);
+                (
+                    m.name.to_string(),
+                    SourceFile::new(&db, path, m.source.to_string()),
+                )
+            })
+            .collect();
+        let workspace = Workspace::new(&db, Vec::new(), preludes);
+        Compiler { db, workspace }
+    }
+
+    pub fn db(&self) -> &Database {
+        &self.db
+    }
+
+    /// Adds a file to the policy set.
+    pub fn add_file(&mut self, path: impl Into<String>, text: impl Into<String>) -> SourceFile {
+        let file = SourceFile::new(&self.db, path.into(), text.into());
+        let mut files = self.workspace.files(&self.db).clone();
+        files.push(file);
+        self.workspace.set_files(&mut self.db).to(files);
+        file
+    }
+
+    /// Replaces a file's text.
+    pub fn set_text(&mut self, file: SourceFile, text: impl Into<String>) {
+        file.set_text(&mut self.db).to(text.into());
+    }
+
+    pub fn remove_file(&mut self, file: SourceFile) {
+        let mut files = self.workspace.files(&self.db).clone();
+        files.retain(|f| *f != file);
+        self.workspace.set_files(&mut self.db).to(files);
+    }
+
+    /// The user's files, in the order they were added.
+    pub fn files(&self) -> Vec<SourceFile> {
+        self.workspace.files(&self.db).clone()
+    }
+
+    pub fn file_by_path(&self, path: &str) -> Option<SourceFile> {
+        self.files().into_iter().find(|f| f.path(&self.db) == path)
+    }
+
+    /// Every diagnostic of the policy set, with file positions, in file order.
+    pub fn diagnostics(&self) -> Vec<Diagnostic> {
+        all_diagnostics(&self.db)
+    }
+
+    /// The IR of every item that checked without errors.
+    pub fn lowered_items(&self) -> Vec<ir::Item> {
+        active_items(&self.db)
+            .iter()
+            .filter_map(|item| lower::lower_item(&self.db, *item).clone())
+            .collect()
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics().iter().any(|d| d.is_error())
+    }
+}
+
+/// Every diagnostic of every active file (prelude modules included, should they have any).
+pub fn all_diagnostics(db: &dyn salsa::Database) -> Vec<Diagnostic> {
+    active_files(db)
+        .iter()
+        .flat_map(|f| file_diagnostics(db, *f).iter().cloned())
+        .collect()
+}
+
+/// A file's diagnostics, with positions measured from the start of the file.
+#[salsa::tracked(returns(ref))]
+pub fn file_diagnostics(db: &dyn salsa::Database, file: SourceFile) -> Vec<Diagnostic> {
+    let mut out: Vec<Diagnostic> = syntax_errors(db, file)
+        .iter()
+        .map(|e| {
+            let loc = Loc {
+                file,
+                anchor: Anchor::File,
+                span: e.span,
+            };
+            let d = Diagnostic::error(e.code, e.message.clone(), loc, e.label.clone());
+            match &e.help {
+                Some(h) => d.with_help(h.clone()),
+                None => d,
+            }
+        })
+        .collect();
+    let mut found = Vec::new();
+    for item in file_items(db, file) {
+        found.extend(check_item(db, *item).diagnostics.iter().cloned());
+    }
+    found.extend(
+        global_diagnostics(db)
+            .iter()
+            .filter(|d| d.primary.loc.file == file)
+            .cloned(),
+    );
+    out.extend(found.into_iter().map(|d| resolve(db, d)));
+    out.sort_by_key(|d| (d.primary.loc.span.start, d.primary.loc.span.end));
+    out.dedup();
+    out
+}
+
+/// Diagnostics about the policy set as a whole: the schema, duplicate names, and the helper
+/// call graph.
+#[salsa::tracked(returns(ref))]
+pub fn global_diagnostics(db: &dyn salsa::Database) -> Vec<Diagnostic> {
+    let mut out = schema::schema(db).diagnostics.clone();
+    out.extend(duplicate_diagnostics(name_index(db)));
+    out.extend(helper_graph_diagnostics(db));
+    out
+}
+
+fn helper_graph_diagnostics(db: &dyn salsa::Database) -> Vec<Diagnostic> {
+    let user_files: std::collections::HashSet<SourceFile> =
+        Workspace::get(db).files(db).iter().copied().collect();
+    let mut callers: BTreeMap<Arc<str>, BTreeSet<Arc<str>>> = BTreeMap::new();
+    let mut helpers: BTreeMap<Arc<str>, ItemNode> = BTreeMap::new();
+    for item in active_items(db) {
+        let key = item.key(db);
+        let check = check_item(db, *item);
+        if key.tag == ItemTag::Function {
+            helpers.entry(key.name.clone()).or_insert(*item);
+        }
+        for callee in &check.helpers_called {
+            let caller = if key.tag == ItemTag::Function {
+                key.name.clone()
+            } else {
+                Arc::from("")
+            };
+            callers.entry(callee.clone()).or_default().insert(caller);
+        }
+    }
+    let mut out = Vec::new();
+    // A helper is unused when nothing but itself calls it.
+    for (name, item) in &helpers {
+        let used = callers
+            .get(name)
+            .is_some_and(|c| c.iter().any(|caller| caller != name));
+        if !used && user_files.contains(&item.file(db)) {
+            let syntax = item.syntax(db);
+            if let writ_language::ast::ItemKind::Function(f) = &syntax.kind {
+                out.push(
+                    Diagnostic::warning(
+                        "W0001",
+                        format!("the function `{name}` is never used"),
+                        schema::item_loc(db, *item, f.name.span),
+                        "never called",
+                    )
+                    .with_help("call it from a rule, or remove it"),
+                );
+            }
+        }
+    }
+    // Helpers must not recurse: evaluation has to terminate.
+    let calls_of = |name: &Arc<str>| -> Vec<Arc<str>> {
+        helpers
+            .get(name)
+            .map(|item| check_item(db, *item).helpers_called.iter().cloned().collect())
+            .unwrap_or_default()
+    };
+    for (name, item) in &helpers {
+        let mut stack = calls_of(name);
+        let mut seen = BTreeSet::new();
+        let mut cycle = false;
+        while let Some(next) = stack.pop() {
+            if &next == name {
+                cycle = true;
+                break;
+            }
+            if seen.insert(next.clone()) {
+                stack.extend(calls_of(&next));
+            }
+        }
+        if cycle {
+            let syntax = item.syntax(db);
+            if let writ_language::ast::ItemKind::Function(f) = &syntax.kind {
+                out.push(
+                    Diagnostic::error(
+                        "E0118",
+                        format!("the function `{name}` calls itself, directly or through other functions"),
+                        schema::item_loc(db, *item, f.name.span),
+                        "recursive",
+                    )
+                    .with_help("helpers may not recurse, so that every decision terminates; use `any`/`all` over a collection instead"),
+                );
+            }
+        }
+    }
+    out
+}
+
+/// Turns item-relative positions into file positions.
+fn resolve(db: &dyn salsa::Database, mut d: Diagnostic) -> Diagnostic {
+    d.primary.loc = resolve_loc(db, &d.primary.loc);
+    for label in &mut d.secondary {
+        label.loc = resolve_loc(db, &label.loc);
+    }
+    d
+}
+
+pub fn resolve_loc(db: &dyn salsa::Database, loc: &Loc) -> Loc {
+    match &loc.anchor {
+        Anchor::File => loc.clone(),
+        Anchor::Item(key) => {
+            let offset = find_item(db, loc.file, key).map_or(0, |item| item.offset(db));
+            Loc {
+                file: loc.file,
+                anchor: Anchor::File,
+                span: loc.span.shift(offset),
+            }
+        }
+    }
+}

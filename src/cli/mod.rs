@@ -1,0 +1,62 @@
+//! Command-line interface: parses arguments and dispatches to one module per command.
+
+mod check;
+mod sources;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+#[derive(Parser)]
+#[command(name = "writ", version, about = "Authorization for AI agents: check, format and evaluate Writ policies")]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Type-check a policy set: every `.writ` file under the paths, compiled together.
+    Check {
+        /// Files or directories (default: `policies/`).
+        paths: Vec<std::path::PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// When to color text output.
+        #[arg(long, value_enum, default_value_t = Color::Auto)]
+        color: Color,
+    },
+    /// Format policy files in the canonical style.
+    Fmt {
+        /// Files or directories (default: `policies/`).
+        paths: Vec<std::path::PathBuf>,
+        /// Report files that are not formatted, without changing them; exit 1 if any.
+        #[arg(long)]
+        check: bool,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+pub fn run(cli: Cli) -> ExitCode {
+    match cli.command {
+        Command::Check { paths, format, color } => check::run(&paths, format, color),
+        Command::Fmt { .. } => unimplemented_fmt(),
+    }
+}
+
+fn unimplemented_fmt() -> ExitCode {
+    ExitCode::from(1)
+}
