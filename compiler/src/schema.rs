@@ -414,36 +414,42 @@ fn build(blocks: &[(SourceFile, ItemKey, Arc<crate::items::ItemSyntax>)]) -> Sch
                 );
             }
             SchemaDecl::State(s) => {
-                if let Some(first) = &schema.state {
-                    resolver.diagnostics.push(
-                        Diagnostic::error(
-                            "E0117",
-                            "`state` is declared more than once",
-                            d.loc(s.keyword),
-                            "declared again here",
-                        )
-                        .with_label(first.origin.loc(), "first declared here")
-                        .with_help("declare every state field in one `state { ... }` block"),
-                    );
-                    continue;
-                }
+                // State blocks merge, so a prelude module and a policy can each declare fields.
                 let (ty, field_info) = resolver.attrs(&s.fields, d, "state field");
-                schema.state = Some(StateInfo {
-                    ty,
-                    field_info,
+                let state = schema.state.get_or_insert_with(|| StateInfo {
+                    ty: RecordTy::default(),
+                    field_info: BTreeMap::new(),
                     origin: d.origin(s.keyword),
                 });
+                for (name, field) in ty.fields {
+                    let info = &field_info[&name];
+                    if let Some(first) = state.field_info.get(&name) {
+                        resolver.diagnostics.push(
+                            Diagnostic::error(
+                                "E0117",
+                                format!("the state field `{name}` is declared more than once"),
+                                info.origin.loc(),
+                                "declared again here",
+                            )
+                            .with_label(first.origin.loc(), "first declared here"),
+                        );
+                        continue;
+                    }
+                    state.ty.fields.insert(name.clone(), field);
+                    state.field_info.insert(name, info.clone());
+                }
             }
             _ => {}
         }
     }
 
-    check_hierarchy(&mut schema, &decls);
+    compute_ancestors(&mut schema);
     schema
 }
 
-/// Computes `ancestors` and reports cycles in the entity hierarchy.
-fn check_hierarchy(schema: &mut Schema, decls: &[Decl]) {
+/// Computes `ancestors`. Cycles between types are allowed (a `Team` may be in a `Team`); only
+/// entity data can form a real cycle, and that is the evaluator's concern.
+fn compute_ancestors(schema: &mut Schema) {
     let mut ancestors: BTreeMap<Name, BTreeSet<Name>> = BTreeMap::new();
     for name in schema.entities.keys() {
         let mut seen = BTreeSet::new();
@@ -456,23 +462,6 @@ fn check_hierarchy(schema: &mut Schema, decls: &[Decl]) {
             }
         }
         ancestors.insert(name.clone(), seen);
-    }
-    for d in decls {
-        if let SchemaDecl::Entity(e) = d.decl
-            && ancestors
-                .get(e.name.name.as_str())
-                .is_some_and(|a| a.contains(e.name.name.as_str()))
-        {
-            schema.diagnostics.push(
-                Diagnostic::error(
-                    "E0220",
-                    format!("the entity type `{}` is its own ancestor", e.name.name),
-                    d.loc(e.name.span),
-                    "part of a cycle in the entity hierarchy",
-                )
-                .with_help("an entity hierarchy must be acyclic: remove one of the `in` links"),
-            );
-        }
     }
     schema.ancestors = ancestors;
 }

@@ -16,9 +16,15 @@ pub struct PreludeModule {
 }
 
 /// Every prelude module is listed here, with its source included from
-/// `stdlib/prelude/`. None exist yet: `std.agents` is to be added once the
-/// grammar it is written in exists.
-static MODULES: &[PreludeModule] = &[];
+/// `stdlib/prelude/`.
+static MODULES: &[PreludeModule] = &[PreludeModule {
+    name: "std.agents",
+    source: include_str!("../prelude/agents.writ"),
+    doc: "A vocabulary for AI agents: users, teams, agents, tools, workspaces, files, hosts, \
+          endpoints, repositories and accounts; the actions fs.read, fs.write, fs.delete, \
+          shell.exec, net.connect, http.request, tool.call, git.push and payment.transfer; \
+          per-agent budgets; and helpers for paths, secrets and metadata endpoints.",
+}];
 
 /// Every prelude module, in a stable order.
 pub fn prelude_modules() -> &'static [PreludeModule] {

@@ -866,11 +866,10 @@ impl Checker<'_> {
         }
         let mut d = Diagnostic::error(
             "E0205",
-            format!("{} `{member}` is never in {} `{container}`", super::items::capital(super::items::article(member)), super::items::article(container)),
-            self.loc(lhs.span.to(rhs.span)),
-            "this is always false",
+            format!("`{member}` entities are never in `{container}` entities, so this is always false"),
+            self.loc(lhs.span),
+            format!("this is `{member}`"),
         )
-        .with_label(self.loc(lhs.span), format!("this is `{member}`"))
         .with_label(self.loc(rhs.span), format!("this is `{container}`"));
         if let Some(info) = self.schema.entities.get(member) {
             d = if info.parents.is_empty() {

@@ -507,7 +507,7 @@ impl Checker<'_> {
                             {
                                 self.report(Diagnostic::error(
                                     "E0205",
-                                    format!("{} `{entity}` is never in {} `{parent}`", capital(article(&entity)), article(&parent)),
+                                    format!("`{entity}` entities are never in `{parent}` entities"),
                                     self.loc(p.span),
                                     "not a parent type in the schema",
                                 ));
@@ -659,9 +659,9 @@ impl Checker<'_> {
                 self.report(
                     Diagnostic::error(
                         "E0201",
-                        format!("`{name}` is {role} {}, not {} `{ty}`", backticked(&names), article(&ty)),
+                        format!("`{name}` is {role} {}, not `{ty}`", backticked(&names)),
                         self.loc(expr.span),
-                        format!("this is {} `{ty}`", article(&ty)),
+                        format!("this is `{ty}`"),
                     )
                     .with_label(info.origin.loc(), "the action is declared here"),
                 );
@@ -851,7 +851,7 @@ pub(crate) fn action_environments(action: &ActionInfo, context: Context) -> Vec<
     let mut envs = Vec::new();
     for actor in &actors {
         for resource in &resources {
-            let describe = |t: &Option<&Name>| t.map_or("any entity".to_string(), |n| format!("{} `{n}`", article(n)));
+            let describe = |t: &Option<&Name>| t.map_or("any entity".to_string(), |n| format!("`{n}`"));
             envs.push((
                 Env {
                     context,
@@ -878,12 +878,4 @@ pub(crate) fn article(word: &str) -> &'static str {
         Some('a' | 'e' | 'i' | 'o' | 'u') => "an",
         _ => "a",
     }
-}
-
-pub(crate) fn capital(word: &str) -> String {
-    let mut chars = word.chars();
-    chars
-        .next()
-        .map(|c| c.to_uppercase().chain(chars).collect())
-        .unwrap_or_default()
 }
