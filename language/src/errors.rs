@@ -129,7 +129,7 @@ pub(crate) fn syntax_error_from_pest(chunk: &str, offset: usize, error: Error<Ru
     }
 }
 
-fn keyword_as_name(word: &str, span: Span) -> SyntaxError {
+pub(crate) fn keyword_as_name(word: &str, span: Span) -> SyntaxError {
     SyntaxError {
         code: "E0009",
         message: format!("`{word}` is a keyword and cannot be used as a name"),
@@ -215,13 +215,15 @@ fn describe(rule: Rule) -> Option<&'static str> {
         assignment | assign_op => "an assignment",
         optional_mark => "`?`",
         call_args => "`(`",
-        expr | or_expr | and_expr | rel_expr | add_expr | mul_expr | unary_expr | postfix_expr
-        | unary_op | kw_true | kw_false | kw_if | kw_any | kw_all | duration | decimal | int
-        | datetime | entity_ref | call | paren | set_lit | map_lit | record_lit | if_expr
-        | quantifier => EXPRESSION,
-        or_op | and_op | cmp_op | add_op | mul_op | cmp_tail | in_tail | like_tail | is_tail
-        | has_tail | method_call | field_access | index => OPERATOR,
-        keyword | ident_char | item | schema_decl | test_step | rel_tail | postfix | primary => {
+        expr | operand | unary_op | kw_true | kw_false | kw_if | kw_any | kw_all | duration
+        | decimal | int | datetime | entity_ref | name_expr | paren | set_lit | brace_lit
+        | record_lit | if_expr | quantifier => EXPRESSION,
+        entity_tail => "`::`",
+        map_empty => "`=>`",
+        or_op | and_op | cmp_op | add_op | mul_op | like_tail | is_tail | has_tail
+        | method_call | field_access | index => OPERATOR,
+        ident_char | item | schema_decl | test_step | relation_tail | infix_op | postfix
+        | primary | brace_entry => {
             return None;
         }
         attr_block => "`{`",

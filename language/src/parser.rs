@@ -16,7 +16,6 @@ pub(crate) struct WritParser;
 /// Parses a whole file. Never fails: syntax errors are collected in `SourceFile::errors`, and
 /// every item that parsed is in `SourceFile::items`.
 pub fn parse(src: &str) -> SourceFile {
-    pest::set_error_detail(true);
     let scan = split::scan(src, 0, src.len(), top_level_start);
     let mut file = SourceFile {
         comments: scan.comments,
@@ -50,13 +49,13 @@ pub fn parse(src: &str) -> SourceFile {
 
 /// Parses one expression, e.g. for an editor's hover or a command-line query.
 pub fn parse_expr(src: &str) -> Result<Expr, SyntaxError> {
-    pest::set_error_detail(true);
-    match WritParser::parse(Rule::expr_chunk, src) {
+    match run_pest(Rule::expr_chunk, src) {
         Ok(mut pairs) => {
             let chunk = pairs.next().expect("expr_chunk matched");
             let mut errors = Vec::new();
             let mut builder = Builder::new(0, &mut errors);
             let expr = builder.expr(chunk.into_inner().next().expect("expr"));
+            builder.finish();
             match errors.into_iter().next() {
                 Some(error) => Err(error),
                 None => Ok(expr),
@@ -64,6 +63,21 @@ pub fn parse_expr(src: &str) -> Result<Expr, SyntaxError> {
         }
         Err(e) => Err(syntax_error_from_pest(src, 0, e)),
     }
+}
+
+/// Runs pest on one chunk. pest's detailed error tracking (what was expected where) costs
+/// about half of all parsing time, so it is switched on only to explain a chunk that failed.
+fn run_pest(rule: Rule, text: &str) -> Result<pest::iterators::Pairs<'_, Rule>, pest::error::Error<Rule>> {
+    WritParser::parse(rule, text).or_else(|_| {
+        // The setting is global to the process: one detailed parse at a time, so that no
+        // thread switches it off under another.
+        static DETAIL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+        let _guard = DETAIL.lock().unwrap_or_else(|e| e.into_inner());
+        pest::set_error_detail(true);
+        let result = WritParser::parse(rule, text);
+        pest::set_error_detail(false);
+        result
+    })
 }
 
 fn leading_garbage(src: &str, start: usize, end: usize, errors: &mut Vec<SyntaxError>) {
@@ -91,14 +105,20 @@ fn leading_garbage(src: &str, start: usize, end: usize, errors: &mut Vec<SyntaxE
 }
 
 fn parse_item(chunk: &str, offset: usize, errors: &mut Vec<SyntaxError>) -> Option<Item> {
-    match WritParser::parse(Rule::item_chunk, chunk) {
+    match run_pest(Rule::item_chunk, chunk) {
         Ok(mut pairs) => {
             let chunk_pair = pairs.next()?;
             let item_pair = chunk_pair.into_inner().next()?;
+            let first_error = errors.len();
             let mut builder = Builder::new(0, errors);
             let span = builder.span(&item_pair);
-            let kind = builder.item(item_pair)?;
-            if builder.too_deep {
+            let kind = builder.item(item_pair);
+            builder.finish();
+            let too_deep = builder.too_deep;
+            // The builder measures from the start of the item; syntax errors are absolute.
+            shift_errors(&mut errors[first_error..], offset);
+            let kind = kind?;
+            if too_deep {
                 return None;
             }
             Some(Item {
@@ -123,7 +143,7 @@ fn parse_schema_item(
     errors: &mut Vec<SyntaxError>,
 ) -> Option<Item> {
     let chunk = &src[start..end];
-    let head = match WritParser::parse(Rule::schema_head_chunk, chunk) {
+    let head = match run_pest(Rule::schema_head_chunk, chunk) {
         Ok(mut pairs) => pairs.next()?,
         Err(e) => {
             errors.push(syntax_error_from_pest(chunk, start, e));
@@ -159,14 +179,20 @@ fn parse_schema_item(
     bounds.push(body_end);
     for pair in bounds.windows(2) {
         let text = &src[pair[0]..pair[1]];
-        match WritParser::parse(Rule::schema_decl_chunk, text) {
+        match run_pest(Rule::schema_decl_chunk, text) {
             Ok(mut pairs) => {
                 let Some(decl) = pairs.next().and_then(|p| p.into_inner().next()) else {
                     continue;
                 };
+                let first_error = builder.errors.len();
                 let mut decl_builder = Builder::new((pair[0] - start) as u32, builder.errors);
-                if let Some(decl) = decl_builder.schema_decl(decl)
-                    && !decl_builder.too_deep
+                let decl = decl_builder.schema_decl(decl);
+                decl_builder.finish();
+                let too_deep = decl_builder.too_deep;
+                // The builder measures from the start of the schema item; errors are absolute.
+                shift_errors(&mut builder.errors[first_error..], start);
+                if let Some(decl) = decl
+                    && !too_deep
                 {
                     decls.push(decl);
                 }
@@ -211,6 +237,34 @@ fn parse_schema_item(
     })
 }
 
+/// Where a pair's last token ends. pest keeps the whitespace and comments it skipped before an
+/// optional or repeated part that then did not match (`approver actor.ring > 1` followed by a
+/// blank line, `intent ... on File::"f"` without arguments); this leaves them out, so that no
+/// span runs on into the next line.
+fn tight_end(pair: &P) -> usize {
+    let span = pair.as_span();
+    let end = span.end();
+    // Fast path: trailing whitespace is always skipped trivia, since no token ends in it; only a
+    // trailing comment needs the careful walk below.
+    let trimmed = span.as_str().trim_end();
+    let last_line = &trimmed[trimmed.rfind('\n').map_or(0, |i| i + 1)..];
+    if !last_line.contains("//") {
+        return span.start() + trimmed.len();
+    }
+    let Some(last) = pair.clone().into_inner().last() else {
+        return end;
+    };
+    let inner_end = tight_end(&last);
+    let tail = &pair.get_input()[inner_end..end];
+    if is_trivia(tail) { inner_end } else { end }
+}
+
+fn shift_errors(errors: &mut [SyntaxError], offset: usize) {
+    for e in errors {
+        e.span = e.span.shift(offset as u32);
+    }
+}
+
 fn decl_garbage(src: &str, start: usize, end: usize, errors: &mut Vec<SyntaxError>) {
     let text = &src[start..end];
     if is_trivia(text) {
@@ -239,6 +293,9 @@ struct Builder<'e> {
     /// every later pass recurses over the tree, so its depth is bounded here, once.
     depth: usize,
     too_deep: bool,
+    /// Keywords found where a name was expected; collected here because names are built
+    /// through shared references.
+    misused_keywords: std::cell::RefCell<Vec<SyntaxError>>,
 }
 
 /// The deepest expression tree accepted. Generous for people, small enough that recursive
@@ -254,6 +311,7 @@ impl<'e> Builder<'e> {
             errors,
             depth: 0,
             too_deep: false,
+            misused_keywords: Default::default(),
         }
     }
 
@@ -286,16 +344,32 @@ impl<'e> Builder<'e> {
         }
     }
 
+    /// Where a pair is, up to its last token (see [`tight_end`]).
     fn span(&self, pair: &P) -> Span {
         let s = pair.as_span();
-        Span::new(self.base + s.start() as u32, self.base + s.end() as u32)
+        Span::new(self.base + s.start() as u32, self.base + tight_end(pair) as u32)
     }
 
     fn ident(&self, pair: P) -> Ident {
-        Ident {
-            span: self.span(&pair),
-            name: pair.as_str().to_string(),
+        let span = self.span(&pair);
+        let name = pair.as_str();
+        // After a `.` (`x.in`, `deploy.test`) a keyword is unambiguous and allowed.
+        let before = pair.get_input()[..pair.as_span().start()].trim_end();
+        if crate::errors::is_keyword(name) && !before.ends_with('.') {
+            self.misused_keywords
+                .borrow_mut()
+                .push(crate::errors::keyword_as_name(name, span));
         }
+        Ident {
+            span,
+            name: name.to_string(),
+        }
+    }
+
+    /// Moves the errors gathered through shared references into the error list.
+    fn finish(&mut self) {
+        let found = std::mem::take(&mut *self.misused_keywords.borrow_mut());
+        self.errors.extend(found);
     }
 
     fn qual_name(&self, pair: P) -> QualName {
@@ -886,7 +960,7 @@ impl<'e> Builder<'e> {
     // -----------------------------------------------------------------------------------------
     // Expressions
 
-    /// Builds an expression from any pair at or below the `expr` rule.
+    /// Builds an expression from an `expr`, `operand` or primary pair.
     fn expr(&mut self, pair: P) -> Expr {
         self.expr_any(pair)
     }
@@ -896,111 +970,117 @@ impl<'e> Builder<'e> {
         if !self.descend(1, span) {
             return Self::placeholder(span);
         }
-        let expr = self.expr_level(pair, span);
+        let expr = match pair.as_rule() {
+            Rule::expr => self.flat_expr(pair, span),
+            Rule::operand => self.operand(pair, span),
+            _ => self.primary(pair, span),
+        };
         self.depth -= 1;
         expr
     }
 
-    fn expr_level(&mut self, pair: P, span: Span) -> Expr {
-        match pair.as_rule() {
-            Rule::expr => {
-                let inner = pair.into_inner().next().expect("expr has a child");
-                self.expr_any(inner)
-            }
-            Rule::or_expr | Rule::and_expr | Rule::add_expr | Rule::mul_expr => {
-                self.binary_chain(pair)
-            }
-            Rule::rel_expr => self.relation(pair),
-            Rule::unary_expr => self.unary(pair),
-            Rule::postfix_expr => self.postfix(pair),
-            _ => self.primary(pair, span),
-        }
-    }
-
-    fn binary_chain(&mut self, pair: P) -> Expr {
-        let span = self.span(&pair);
-        let levels = pair.clone().into_inner().count() / 2;
+    /// An expression's flat run of operands and operators, built into a tree by precedence
+    /// climbing.
+    fn flat_expr(&mut self, pair: P, span: Span) -> Expr {
+        let tokens: Vec<P> = pair.into_inner().collect();
+        // Each operator may add a level to the tree.
+        let levels = tokens.len() / 2;
         if !self.descend(levels, span) {
             return Self::placeholder(span);
         }
-        let expr = self.binary_chain_within(pair);
+        let mut pos = 0;
+        let expr = self.climb(&tokens, &mut pos, 1);
         self.depth -= levels;
         expr
     }
 
-    fn binary_chain_within(&mut self, pair: P) -> Expr {
-        let mut inner = pair.into_inner();
-        let mut lhs = self.expr_any(inner.next().expect("operand"));
-        while let Some(op_pair) = inner.next() {
-            let op_span = self.span(&op_pair);
-            let op = match op_pair.as_str() {
-                "||" => BinaryOp::Or,
-                "&&" => BinaryOp::And,
-                "+" => BinaryOp::Add,
-                "-" => BinaryOp::Sub,
-                "*" => BinaryOp::Mul,
-                "/" => BinaryOp::Div,
-                _ => BinaryOp::Rem,
+    fn climb(&mut self, tokens: &[P], pos: &mut usize, min_prec: u8) -> Expr {
+        let mut lhs = self.expr_any(tokens[*pos].clone());
+        *pos += 1;
+        let mut relation: Option<Span> = None;
+        while let Some(token) = tokens.get(*pos) {
+            let op_span = self.span(token);
+            let prec = match token.as_rule() {
+                Rule::or_op => 1,
+                Rule::and_op => 2,
+                Rule::cmp_op | Rule::kw_in | Rule::like_tail | Rule::is_tail | Rule::has_tail => 3,
+                Rule::add_op => 4,
+                _ => 5,
             };
-            let rhs = self.expr_any(inner.next().expect("operand"));
-            let span = lhs.span.to(rhs.span);
-            lhs = Expr {
-                kind: ExprKind::Binary {
-                    op,
-                    op_span,
-                    lhs: Box::new(lhs),
-                    rhs: Box::new(rhs),
-                },
-                span,
+            if prec < min_prec {
+                break;
+            }
+            *pos += 1;
+            if prec == 3 {
+                if let Some(first) = relation {
+                    self.errors.push(SyntaxError {
+                        code: "E0001",
+                        message: "comparisons cannot be chained".to_string(),
+                        span: op_span,
+                        label: "second comparison".to_string(),
+                        help: Some(format!(
+                            "join them with `&&`, e.g. `a < b && b < c` (the first comparison is at offset {})",
+                            first.start
+                        )),
+                    });
+                }
+                relation = Some(op_span);
+            } else {
+                relation = None;
+            }
+            lhs = match token.as_rule() {
+                Rule::like_tail | Rule::is_tail | Rule::has_tail => self.relation_tail(lhs, token.clone()),
+                rule => {
+                    let op = match (rule, token.as_str()) {
+                        (Rule::or_op, _) => BinaryOp::Or,
+                        (Rule::and_op, _) => BinaryOp::And,
+                        (Rule::kw_in, _) => BinaryOp::In,
+                        (_, "==") => BinaryOp::Eq,
+                        (_, "!=") => BinaryOp::Ne,
+                        (_, "<=") => BinaryOp::Le,
+                        (_, ">=") => BinaryOp::Ge,
+                        (_, "<") => BinaryOp::Lt,
+                        (_, ">") => BinaryOp::Gt,
+                        (_, "+") => BinaryOp::Add,
+                        (_, "-") => BinaryOp::Sub,
+                        (_, "*") => BinaryOp::Mul,
+                        (_, "/") => BinaryOp::Div,
+                        _ => BinaryOp::Rem,
+                    };
+                    // Left-associative: the right operand binds only tighter operators.
+                    let rhs = self.climb(tokens, pos, prec + 1);
+                    let span = lhs.span.to(rhs.span);
+                    Expr {
+                        kind: ExprKind::Binary {
+                            op,
+                            op_span,
+                            lhs: Box::new(lhs),
+                            rhs: Box::new(rhs),
+                        },
+                        span,
+                    }
+                }
             };
         }
         lhs
     }
 
-    fn relation(&mut self, pair: P) -> Expr {
-        let span = self.span(&pair);
-        let mut inner = pair.into_inner();
-        let lhs = self.expr_any(inner.next().expect("operand"));
-        let Some(tail) = inner.next() else {
-            return lhs;
-        };
+    /// `like`, `is` and `has`: relations written after their operand.
+    fn relation_tail(&mut self, target: Expr, tail: P) -> Expr {
+        let tail_span = self.span(&tail);
+        let span = target.span.to(tail_span);
         let rule = tail.as_rule();
         let mut parts = tail.into_inner();
-        let op_pair = parts.next().expect("operator");
-        let op_span = self.span(&op_pair);
-        let target = Box::new(lhs);
+        parts.next(); // the keyword
+        let target = Box::new(target);
         let kind = match rule {
-            Rule::cmp_tail => {
-                let op = match op_pair.as_str() {
-                    "==" => BinaryOp::Eq,
-                    "!=" => BinaryOp::Ne,
-                    "<=" => BinaryOp::Le,
-                    ">=" => BinaryOp::Ge,
-                    "<" => BinaryOp::Lt,
-                    _ => BinaryOp::Gt,
-                };
-                ExprKind::Binary {
-                    op,
-                    op_span,
-                    lhs: target,
-                    rhs: Box::new(self.expr_any(parts.next().expect("operand"))),
-                }
-            }
-            Rule::in_tail => ExprKind::Binary {
-                op: BinaryOp::In,
-                op_span,
-                lhs: target,
-                rhs: Box::new(self.expr_any(parts.next().expect("operand"))),
-            },
             Rule::like_tail => ExprKind::Like {
                 target,
                 pattern: self.like_pattern(parts.next().expect("pattern")),
             },
             Rule::is_tail => {
                 let ty = self.ident(parts.next().expect("type"));
-                let within = parts
-                    .nth(1)
-                    .map(|p| Box::new(self.expr_any(p)));
+                let within = parts.nth(1).map(|p| Box::new(self.expr_any(p)));
                 ExprKind::Is { target, ty, within }
             }
             _ => ExprKind::Has {
@@ -1011,59 +1091,57 @@ impl<'e> Builder<'e> {
         Expr { kind, span }
     }
 
-    fn unary(&mut self, pair: P) -> Expr {
-        let span = self.span(&pair);
-        let levels = pair.clone().into_inner().count() - 1;
+    /// Prefix operators, a primary, and the postfix operations (`.f`, `.m()`, `[i]`) on it.
+    fn operand(&mut self, pair: P, span: Span) -> Expr {
+        let parts: Vec<P> = pair.into_inner().collect();
+        let levels = parts.len().saturating_sub(1);
         if !self.descend(levels, span) {
             return Self::placeholder(span);
         }
-        let expr = self.unary_within(pair);
-        self.depth -= levels;
-        expr
-    }
-
-    fn unary_within(&mut self, pair: P) -> Expr {
-        let mut ops = Vec::new();
-        let mut operand = None;
-        for p in pair.into_inner() {
-            match p.as_rule() {
-                Rule::unary_op => ops.push((
-                    if p.as_str() == "!" {
-                        UnaryOp::Not
-                    } else {
-                        UnaryOp::Neg
-                    },
-                    self.span(&p),
-                )),
-                _ => operand = Some(p),
+        let prefixes = parts.iter().take_while(|p| p.as_rule() == Rule::unary_op).count();
+        let mut ops: Vec<(UnaryOp, Span)> = parts[..prefixes]
+            .iter()
+            .map(|p| {
+                let op = if p.as_str() == "!" { UnaryOp::Not } else { UnaryOp::Neg };
+                (op, self.span(p))
+            })
+            .collect();
+        let primary = parts[prefixes].clone();
+        let postfixes = &parts[prefixes + 1..];
+        let mut expr = match ops.last() {
+            // `-9223372036854775808` is a literal, not the negation of a number too big for Int.
+            Some(&(UnaryOp::Neg, neg_span)) if primary.as_rule() == Rule::int && postfixes.is_empty() => {
+                ops.pop();
+                let span = neg_span.to(self.span(&primary));
+                self.int_literal(&format!("-{}", primary.as_str()), span)
             }
+            _ => self.expr_any(primary),
+        };
+        for p in postfixes {
+            let span = expr.span.to(self.span(p));
+            let rule = p.as_rule();
+            let mut inner = p.clone().into_inner();
+            let kind = match rule {
+                Rule::method_call => {
+                    let name = self.ident(inner.next().expect("method name"));
+                    let args = self.call_args(inner.next().expect("arguments"));
+                    ExprKind::Method {
+                        target: Box::new(expr),
+                        name,
+                        args,
+                    }
+                }
+                Rule::field_access => ExprKind::Field {
+                    target: Box::new(expr),
+                    name: self.ident(inner.next().expect("field name")),
+                },
+                _ => ExprKind::Index {
+                    target: Box::new(expr),
+                    index: Box::new(self.expr_any(inner.next().expect("index"))),
+                },
+            };
+            expr = Expr { kind, span };
         }
-        let operand_pair = operand.expect("unary operand");
-        // `-9223372036854775808` is a literal, not the negation of a number too big for Int.
-        if let Some(&(UnaryOp::Neg, neg_span)) = ops.last()
-            && operand_pair.as_rule() == Rule::postfix_expr
-            && operand_pair.clone().into_inner().count() == 1
-            && operand_pair.clone().into_inner().next().map(|p| p.as_rule()) == Some(Rule::int)
-        {
-            ops.pop();
-            let int_pair = operand_pair.into_inner().next().expect("int");
-            let span = neg_span.to(self.span(&int_pair));
-            let text = format!("-{}", int_pair.as_str());
-            let mut expr = self.int_literal(&text, span);
-            while let Some((op, op_span)) = ops.pop() {
-                let span = op_span.to(expr.span);
-                expr = Expr {
-                    kind: ExprKind::Unary {
-                        op,
-                        op_span,
-                        operand: Box::new(expr),
-                    },
-                    span,
-                };
-            }
-            return expr;
-        }
-        let mut expr = self.expr_any(operand_pair);
         while let Some((op, op_span)) = ops.pop() {
             let span = op_span.to(expr.span);
             expr = Expr {
@@ -1075,6 +1153,7 @@ impl<'e> Builder<'e> {
                 span,
             };
         }
+        self.depth -= levels;
         expr
     }
 
@@ -1103,46 +1182,42 @@ impl<'e> Builder<'e> {
         }
     }
 
-    fn postfix(&mut self, pair: P) -> Expr {
-        let span = self.span(&pair);
-        let levels = pair.clone().into_inner().count() - 1;
-        if !self.descend(levels, span) {
-            return Self::placeholder(span);
-        }
-        let expr = self.postfix_within(pair);
-        self.depth -= levels;
-        expr
-    }
-
-    fn postfix_within(&mut self, pair: P) -> Expr {
-        let mut inner = pair.into_inner();
-        let mut expr = self.expr_any(inner.next().expect("primary"));
-        for p in inner {
-            let span = expr.span.to(self.span(&p));
-            let rule = p.as_rule();
-            let mut parts = p.into_inner();
-            let kind = match rule {
-                Rule::method_call => {
-                    let name = self.ident(parts.next().expect("method name"));
-                    let args = self.call_args(parts.next().expect("arguments"));
-                    ExprKind::Method {
-                        target: Box::new(expr),
-                        name,
-                        args,
-                    }
+    /// `{ a: 1 }` (a record) or `{ k => v }` (a map); `{=>}` is the empty map.
+    fn brace_literal(&mut self, pair: P, span: Span) -> ExprKind {
+        let mut fields = Vec::new();
+        let mut entries = Vec::new();
+        let mut empty_map = false;
+        for entry in pair.into_inner() {
+            match entry.as_rule() {
+                Rule::record_field => {
+                    let mut fi = entry.into_inner();
+                    let name = self.attr_name(fi.next().expect("field name"));
+                    let value = self.expr_any(fi.next().expect("field value"));
+                    fields.push(RecordField { name, value });
                 }
-                Rule::field_access => ExprKind::Field {
-                    target: Box::new(expr),
-                    name: self.ident(parts.next().expect("field name")),
-                },
-                _ => ExprKind::Index {
-                    target: Box::new(expr),
-                    index: Box::new(self.expr_any(parts.next().expect("index"))),
-                },
-            };
-            expr = Expr { kind, span };
+                Rule::map_entry => {
+                    let mut ei = entry.into_inner();
+                    let k = self.expr_any(ei.next().expect("key"));
+                    let v = self.expr_any(ei.next().expect("value"));
+                    entries.push((k, v));
+                }
+                _ => empty_map = true,
+            }
         }
-        expr
+        if !fields.is_empty() && !entries.is_empty() {
+            self.errors.push(SyntaxError {
+                code: "E0001",
+                message: "a literal cannot mix record fields (`a: 1`) and map entries (`k => v`)".to_string(),
+                span,
+                label: "mixed literal".to_string(),
+                help: Some("use `:` throughout for a record, or `=>` throughout for a map".to_string()),
+            });
+        }
+        if empty_map || !entries.is_empty() {
+            ExprKind::Map(entries)
+        } else {
+            ExprKind::Record(fields)
+        }
     }
 
     fn call_args(&mut self, pair: P) -> Vec<Expr> {
@@ -1164,39 +1239,27 @@ impl<'e> Builder<'e> {
                 let id = self.string(inner.next().expect("id"));
                 ExprKind::Entity { ty, id }
             }
-            Rule::ident => ExprKind::Name(self.ident(pair)),
-            Rule::call => {
+            Rule::name_expr => {
                 let mut inner = pair.into_inner();
-                let callee = self.ident(inner.next().expect("callee"));
-                let args = self.call_args(inner.next().expect("arguments"));
-                ExprKind::Call { callee, args }
+                let name = self.ident(inner.next().expect("name"));
+                match inner.next() {
+                    None => ExprKind::Name(name),
+                    Some(tail) if tail.as_rule() == Rule::entity_tail => {
+                        let id = self.string(tail.into_inner().next().expect("id"));
+                        ExprKind::Entity { ty: name, id }
+                    }
+                    Some(args) => ExprKind::Call {
+                        callee: name,
+                        args: self.call_args(args),
+                    },
+                }
             }
             Rule::paren => {
                 let inner = pair.into_inner().next().expect("parenthesized expression");
                 ExprKind::Paren(Box::new(self.expr_any(inner)))
             }
             Rule::set_lit => ExprKind::Set(pair.into_inner().map(|p| self.expr_any(p)).collect()),
-            Rule::record_lit => ExprKind::Record(
-                pair.into_inner()
-                    .map(|f| {
-                        let mut fi = f.into_inner();
-                        let name = self.attr_name(fi.next().expect("field name"));
-                        let value = self.expr_any(fi.next().expect("field value"));
-                        RecordField { name, value }
-                    })
-                    .collect(),
-            ),
-            Rule::map_lit => ExprKind::Map(
-                pair.into_inner()
-                    .filter(|p| p.as_rule() == Rule::map_entry)
-                    .map(|e| {
-                        let mut ei = e.into_inner();
-                        let k = self.expr_any(ei.next().expect("key"));
-                        let v = self.expr_any(ei.next().expect("value"));
-                        (k, v)
-                    })
-                    .collect(),
-            ),
+            Rule::record_lit | Rule::brace_lit => self.brace_literal(pair, span),
             Rule::if_expr => {
                 let mut inner = pair.into_inner().filter(|p| p.as_rule() == Rule::expr);
                 let cond = self.expr_any(inner.next().expect("condition"));

@@ -192,7 +192,7 @@ mod tests {
     #[test]
     fn splits_at_item_keywords() {
         let src = "allow a on x\n  when true\ndeny b on y\n";
-        assert_eq!(starts(src), vec![0, 24]);
+        assert_eq!(starts(src), vec![0, 25]);
     }
 
     #[test]
@@ -218,7 +218,7 @@ mod tests {
         let src = "entity A {\n  action: String\n  type: String\n}\nentity B\n";
         assert_eq!(
             scan(src, 0, src.len(), schema_decl_start).starts,
-            vec![0, 43]
+            vec![0, 45]
         );
     }
 

@@ -465,7 +465,11 @@ impl Checker<'_> {
             Ty::Record(r) => {
                 let owner = match (path.map(|p| p.len()), &env.action) {
                     (Some(2), Some(action)) if path.is_some_and(|p| p[0].as_ref() == "args") => {
-                        format!("the action `{action}` has no argument")
+                        if env.shared {
+                            "the action's arguments have no".to_string()
+                        } else {
+                            format!("the action `{action}` has no argument")
+                        }
                     }
                     (Some(2), _) if path.is_some_and(|p| matches!(p[0].as_ref(), "state" | "next")) => {
                         "the state has no field".to_string()

@@ -102,9 +102,9 @@ impl Checker<'_> {
     /// Unions what every environment reported; a diagnostic that only some environments give
     /// says which.
     fn merge(&mut self, outcomes: &[EnvOutcome]) {
-        let same = |a: &Diagnostic, b: &Diagnostic| {
-            a.code == b.code && a.message == b.message && a.primary.loc == b.primary.loc
-        };
+        // The same mistake may read a little differently per environment (naming the action,
+        // say): what identifies it is its code and where it is.
+        let same = |a: &Diagnostic, b: &Diagnostic| a.code == b.code && a.primary.loc == b.primary.loc;
         for (i, outcome) in outcomes.iter().enumerate() {
             for d in &outcome.diagnostics {
                 if outcomes[..i].iter().any(|o| o.diagnostics.iter().any(|x| same(x, d))) {
@@ -323,6 +323,10 @@ impl Checker<'_> {
                 continue;
             };
             envs.extend(action_environments(action, context));
+        }
+        let shared = envs.len() > 1;
+        for (env, _) in &mut envs {
+            env.shared = shared;
         }
         envs
     }
@@ -856,12 +860,13 @@ pub(crate) fn action_environments(action: &ActionInfo, context: Context) -> Vec<
                 Env {
                     context,
                     action: Some(action.name.clone()),
+                    shared: false,
                     actor: actor.map_or(Ty::AnyEntity, |n| Ty::Entity(n.clone())),
                     resource: resource.map_or(Ty::AnyEntity, |n| Ty::Entity(n.clone())),
                     args: Some(args.clone()),
                 },
                 format!(
-                    "when the action is `{}`, the actor is {} and the resource is {}",
+                    "for `{}` with actor {} and resource {}",
                     action.name,
                     describe(actor),
                     describe(resource)

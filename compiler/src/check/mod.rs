@@ -88,6 +88,9 @@ pub(crate) struct Env {
     pub context: Context,
     /// The action, when the code runs for one.
     pub action: Option<Name>,
+    /// Whether the same code is also checked for other actions or types, so that messages
+    /// should not name this environment's.
+    pub shared: bool,
     pub actor: Ty,
     pub resource: Ty,
     pub args: Option<Ty>,
@@ -98,6 +101,7 @@ impl Env {
         Env {
             context,
             action: None,
+            shared: false,
             actor: Ty::AnyEntity,
             resource: Ty::AnyEntity,
             args: None,
