@@ -58,34 +58,62 @@ pub struct ParsedFile<'db> {
     pub errors: Vec<SyntaxError>,
 }
 
+/// One item's text, interned so that parsing it is memoized by content.
+#[salsa::interned(debug)]
+struct ChunkText<'db> {
+    #[returns(ref)]
+    text: String,
+}
+
+#[derive(Clone, PartialEq, Eq, Debug)]
+struct ParsedChunk {
+    syntax: Option<Arc<ItemSyntax>>,
+    /// Measured from the start of the chunk.
+    errors: Vec<SyntaxError>,
+}
+
+/// Parses one item's text. An edit changes the text of one item, so re-parsing a file runs
+/// pest on that item only; the others are found here by their unchanged text.
 #[salsa::tracked(returns(ref))]
-pub fn parse_file<'db>(db: &'db dyn salsa::Database, file: SourceFile) -> ParsedFile<'db> {
-    let parsed = writ_language::parse(file.text(db));
-    let mut seen: std::collections::HashMap<(ItemTag, Arc<str>), u32> = Default::default();
-    let items = parsed
-        .items
-        .into_iter()
-        .map(|item| {
-            let tag = tag_of(&item.kind);
-            let name: Arc<str> = Arc::from(item.kind.name().unwrap_or(""));
-            let nth = seen.entry((tag, name.clone())).or_default();
-            let key = ItemKey {
-                tag,
-                name,
-                nth: *nth,
-            };
-            *nth += 1;
-            let syntax = ItemSyntax {
+fn parse_chunk<'db>(db: &'db dyn salsa::Database, chunk: ChunkText<'db>) -> Arc<ParsedChunk> {
+    let parsed = writ_language::parse_chunk(chunk.text(db));
+    Arc::new(ParsedChunk {
+        syntax: parsed.item.map(|item| {
+            Arc::new(ItemSyntax {
                 kind: item.kind,
                 span: item.span,
-            };
-            ItemNode::new(db, file, key, item.offset, Arc::new(syntax))
-        })
-        .collect();
-    ParsedFile {
-        items,
+            })
+        }),
         errors: parsed.errors,
+    })
+}
+
+#[salsa::tracked(returns(ref))]
+pub fn parse_file<'db>(db: &'db dyn salsa::Database, file: SourceFile) -> ParsedFile<'db> {
+    let text = file.text(db);
+    let outline = writ_language::outline(text);
+    let mut errors = outline.errors;
+    let mut seen: std::collections::HashMap<(ItemTag, Arc<str>), u32> = Default::default();
+    let mut items = Vec::with_capacity(outline.chunks.len());
+    for range in outline.chunks {
+        let chunk = parse_chunk(db, ChunkText::new(db, text[range.clone()].to_string()));
+        errors.extend(chunk.errors.iter().map(|e| SyntaxError {
+            span: e.span.shift(range.start as u32),
+            ..e.clone()
+        }));
+        let Some(syntax) = &chunk.syntax else { continue };
+        let tag = tag_of(&syntax.kind);
+        let name: Arc<str> = Arc::from(syntax.kind.name().unwrap_or(""));
+        let nth = seen.entry((tag, name.clone())).or_default();
+        let key = ItemKey {
+            tag,
+            name,
+            nth: *nth,
+        };
+        *nth += 1;
+        items.push(ItemNode::new(db, file, key, range.start as u32, syntax.clone()));
     }
+    ParsedFile { items, errors }
 }
 
 /// The items of a file. Equal from one revision to the next as long as no item was added,

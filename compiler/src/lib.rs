@@ -35,7 +35,7 @@ pub use diagnostic::{Anchor, Diagnostic, Label, Loc, Severity, Suggestion};
 pub use suggest::closest;
 
 use crate::check::check_item;
-use crate::items::{ItemNode, ItemTag, file_items, find_item, syntax_errors};
+use crate::items::{ItemTag, file_items, find_item, syntax_errors};
 use crate::workspace::{active_files, active_items, duplicate_diagnostics, name_index};
 
 /// A policy set being compiled: owns the database and its inputs.
@@ -179,79 +179,73 @@ pub fn global_diagnostics(db: &dyn salsa::Database) -> Vec<Diagnostic> {
     out
 }
 
+/// Which helpers each item of a file calls: `(caller, callee)`, the caller being the calling
+/// helper's name, or empty for any other item.
+#[salsa::tracked(returns(ref))]
+pub fn file_calls(db: &dyn salsa::Database, file: SourceFile) -> Arc<BTreeSet<(Arc<str>, Arc<str>)>> {
+    let mut calls = BTreeSet::new();
+    for item in file_items(db, file) {
+        let key = item.key(db);
+        let caller: Arc<str> = if key.tag == ItemTag::Function {
+            key.name.clone()
+        } else {
+            Arc::from("")
+        };
+        for callee in &check_item(db, *item).helpers_called {
+            calls.insert((caller.clone(), callee.clone()));
+        }
+    }
+    Arc::new(calls)
+}
+
 fn helper_graph_diagnostics(db: &dyn salsa::Database) -> Vec<Diagnostic> {
     let user_files: std::collections::HashSet<SourceFile> =
         Workspace::get(db).files(db).iter().copied().collect();
+    let mut calls: BTreeMap<Arc<str>, BTreeSet<Arc<str>>> = BTreeMap::new();
     let mut callers: BTreeMap<Arc<str>, BTreeSet<Arc<str>>> = BTreeMap::new();
-    let mut helpers: BTreeMap<Arc<str>, ItemNode> = BTreeMap::new();
-    for item in active_items(db) {
-        let key = item.key(db);
-        let check = check_item(db, *item);
-        if key.tag == ItemTag::Function {
-            helpers.entry(key.name.clone()).or_insert(*item);
-        }
-        for callee in &check.helpers_called {
-            let caller = if key.tag == ItemTag::Function {
-                key.name.clone()
-            } else {
-                Arc::from("")
-            };
-            callers.entry(callee.clone()).or_default().insert(caller);
+    for file in active_files(db) {
+        for (caller, callee) in file_calls(db, *file).iter() {
+            calls.entry(caller.clone()).or_default().insert(callee.clone());
+            callers.entry(callee.clone()).or_default().insert(caller.clone());
         }
     }
+    let helpers = &name_index(db).helpers;
     let mut out = Vec::new();
-    // A helper is unused when nothing but itself calls it.
-    for (name, item) in &helpers {
+    for (name, origins) in helpers {
+        let Some(origin) = origins.first() else { continue };
+        // A helper is unused when nothing but itself calls it.
         let used = callers
             .get(name)
             .is_some_and(|c| c.iter().any(|caller| caller != name));
-        if !used && user_files.contains(&item.file(db)) {
-            let syntax = item.syntax(db);
-            if let writ_language::ast::ItemKind::Function(f) = &syntax.kind {
-                out.push(
-                    Diagnostic::warning(
-                        "W0001",
-                        format!("the function `{name}` is never used"),
-                        schema::item_loc(db, *item, f.name.span),
-                        "never called",
-                    )
-                    .with_help("call it from a rule, or remove it"),
-                );
-            }
+        if !used && user_files.contains(&origin.file) {
+            out.push(
+                Diagnostic::warning(
+                    "W0001",
+                    format!("the function `{name}` is never used"),
+                    origin.loc(),
+                    "never called",
+                )
+                .with_help("call it from a rule, or remove it"),
+            );
         }
-    }
-    // Helpers must not recurse: evaluation has to terminate.
-    let calls_of = |name: &Arc<str>| -> Vec<Arc<str>> {
-        helpers
-            .get(name)
-            .map(|item| check_item(db, *item).helpers_called.iter().cloned().collect())
-            .unwrap_or_default()
-    };
-    for (name, item) in &helpers {
-        let mut stack = calls_of(name);
+        // Helpers must not recurse: evaluation has to terminate.
+        let mut stack: Vec<Arc<str>> = calls.get(name).map(|c| c.iter().cloned().collect()).unwrap_or_default();
         let mut seen = BTreeSet::new();
-        let mut cycle = false;
         while let Some(next) = stack.pop() {
             if &next == name {
-                cycle = true;
-                break;
-            }
-            if seen.insert(next.clone()) {
-                stack.extend(calls_of(&next));
-            }
-        }
-        if cycle {
-            let syntax = item.syntax(db);
-            if let writ_language::ast::ItemKind::Function(f) = &syntax.kind {
                 out.push(
                     Diagnostic::error(
                         "E0118",
                         format!("the function `{name}` calls itself, directly or through other functions"),
-                        schema::item_loc(db, *item, f.name.span),
+                        origin.loc(),
                         "recursive",
                     )
                     .with_help("helpers may not recurse, so that every decision terminates; use `any`/`all` over a collection instead"),
                 );
+                break;
+            }
+            if seen.insert(next.clone()) {
+                stack.extend(calls.get(&next).into_iter().flatten().cloned());
             }
         }
     }

@@ -73,6 +73,10 @@ pub struct ActionInfo {
     pub args: RecordTy,
     pub arg_info: BTreeMap<Name, AttrInfo>,
     pub has_effect: bool,
+    /// Whether some of the actor (`.0`) or resource (`.1`) types named were not entity types
+    /// (already reported): code is then also checked with that role of an unknown type, so
+    /// the mistake is not reported again at every use.
+    pub unresolved: (bool, bool),
     pub docs: String,
     pub origin: Origin,
 }
@@ -147,13 +151,34 @@ impl Schema {
 /// (or items are added or removed), and its result is compared before anything downstream runs.
 #[salsa::tracked(returns(ref))]
 pub fn schema(db: &dyn salsa::Database) -> Arc<Schema> {
+    let user_files: std::collections::HashSet<SourceFile> =
+        crate::db::Workspace::get(db).files(db).iter().copied().collect();
     let mut blocks: Vec<(SourceFile, ItemKey, Arc<crate::items::ItemSyntax>)> = Vec::new();
     for item in active_items(db) {
         if item.key(db).tag == ItemTag::Schema {
             blocks.push((item.file(db), item.key(db).clone(), item.syntax(db).clone()));
         }
     }
-    Arc::new(build(&blocks))
+    // Prelude modules first: when a policy declares a name a module it uses already declares,
+    // the policy's declaration is the one reported, where it can be changed.
+    blocks.sort_by_key(|(file, _, _)| user_files.contains(file));
+    let mut schema = build(&blocks);
+    let preludes = crate::db::Workspace::get(db).preludes(db);
+    for d in &mut schema.diagnostics {
+        if !matches!(d.code, "E0110" | "E0113" | "E0117") {
+            continue;
+        }
+        let module = d
+            .secondary
+            .first()
+            .and_then(|first| preludes.iter().find(|(_, file)| *file == first.loc.file));
+        if let Some((module, _)) = module {
+            d.help = Some(format!(
+                "`use {module}` already declares it: remove this declaration, or give yours another name"
+            ));
+        }
+    }
+    Arc::new(schema)
 }
 
 pub(crate) fn item_loc<'db>(db: &'db dyn salsa::Database, item: ItemNode<'db>, span: Span) -> Loc {
@@ -388,16 +413,17 @@ fn build(blocks: &[(SourceFile, ItemKey, Arc<crate::items::ItemSyntax>)]) -> Sch
                     );
                     continue;
                 }
-                let actors = a
+                let actors: Vec<Name> = a
                     .actors
                     .iter()
                     .filter_map(|t| resolver.entity_name(t, &|s| d.loc(s)))
                     .collect();
-                let resources = a
+                let resources: Vec<Name> = a
                     .resources
                     .iter()
                     .filter_map(|t| resolver.entity_name(t, &|s| d.loc(s)))
                     .collect();
+                let unresolved = (actors.len() < a.actors.len(), resources.len() < a.resources.len());
                 let (args, arg_info) = resolver.attrs(&a.args, d, "argument");
                 schema.actions.insert(
                     name.clone(),
@@ -408,6 +434,7 @@ fn build(blocks: &[(SourceFile, ItemKey, Arc<crate::items::ItemSyntax>)]) -> Sch
                         args,
                         arg_info,
                         has_effect: a.effect.is_some(),
+                        unresolved,
                         docs: a.docs.text(),
                         origin: d.origin(a.name.span),
                     },
@@ -541,7 +568,8 @@ impl Resolver<'_, '_> {
                 for f in fields {
                     let name: Name = Arc::from(f.name.name.as_str());
                     if record.fields.contains_key(&name) {
-                        self.duplicate_attr(&f.name, at, "field");
+                        let first = fields.iter().find(|g| g.name.name == f.name.name).map(|g| g.name.span);
+                        self.duplicate_attr(&f.name, first, at, "field");
                         continue;
                     }
                     let ty = self.resolve(&f.ty, at);
@@ -615,16 +643,25 @@ impl Resolver<'_, '_> {
         if self.schema_names.entities.contains(name) {
             return Some(Arc::from(name));
         }
-        if self.schema_names.enums.contains(name)
-            || self.schema_names.aliases.contains(name)
-            || primitive(name).is_some()
-        {
-            self.diagnostics.push(Diagnostic::error(
-                "E0221",
-                format!("`{name}` is not an entity type"),
-                at(ident.span),
-                "expected an entity type",
-            ));
+        let kind = if self.schema_names.enums.contains(name) {
+            Some("an enum")
+        } else if self.schema_names.aliases.contains(name) {
+            Some("a type alias")
+        } else if primitive(name).is_some() {
+            Some("a built-in type")
+        } else {
+            None
+        };
+        if let Some(kind) = kind {
+            self.diagnostics.push(
+                Diagnostic::error(
+                    "E0221",
+                    format!("`{name}` is not an entity type"),
+                    at(ident.span),
+                    format!("`{name}` is {kind}"),
+                )
+                .with_help("only entities have parents, propose actions and are acted on: declare one with `entity`"),
+            );
             return None;
         }
         let mut d = Diagnostic::error(
@@ -642,13 +679,18 @@ impl Resolver<'_, '_> {
         None
     }
 
-    fn duplicate_attr(&mut self, name: &Ident, at: &dyn Fn(Span) -> Loc, what: &str) {
-        self.diagnostics.push(Diagnostic::error(
+    fn duplicate_attr(&mut self, name: &Ident, first: Option<Span>, at: &dyn Fn(Span) -> Loc, what: &str) {
+        let mut d = Diagnostic::error(
             "E0111",
             format!("the {what} `{}` is declared more than once", name.name),
             at(name.span),
             "declared again here",
-        ));
+        )
+        .with_help(format!("remove one of them: {what}s are looked up by name"));
+        if let Some(first) = first {
+            d = d.with_label(at(first), "first declared here");
+        }
+        self.diagnostics.push(d);
     }
 
     fn attrs(
@@ -662,7 +704,8 @@ impl Resolver<'_, '_> {
         for a in attrs {
             let name: Name = Arc::from(a.name.name.as_str());
             if record.fields.contains_key(&name) {
-                self.duplicate_attr(&a.name, &|s| d.loc(s), what);
+                let first = attrs.iter().find(|b| b.name.name == a.name.name).map(|b| b.name.span);
+                self.duplicate_attr(&a.name, first, &|s| d.loc(s), what);
                 continue;
             }
             let ty = self.resolve(&a.ty, &|s| d.loc(s));

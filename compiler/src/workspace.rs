@@ -124,10 +124,30 @@ pub struct NameIndex {
     pub helpers: BTreeMap<Name, Vec<Origin>>,
 }
 
+/// The names of the whole policy set, merged from each file's (so that an edit inside one item
+/// re-indexes only its file).
 #[salsa::tracked(returns(ref))]
 pub fn name_index(db: &dyn salsa::Database) -> Arc<NameIndex> {
     let mut index = NameIndex::default();
-    for item in active_items(db) {
+    for file in active_files(db) {
+        let part = file_name_index(db, *file);
+        for (name, entries) in &part.rules {
+            index.rules.entry(name.clone()).or_default().extend(entries.iter().cloned());
+        }
+        for (name, entries) in &part.tests {
+            index.tests.entry(name.clone()).or_default().extend(entries.iter().cloned());
+        }
+        for (name, entries) in &part.helpers {
+            index.helpers.entry(name.clone()).or_default().extend(entries.iter().cloned());
+        }
+    }
+    Arc::new(index)
+}
+
+#[salsa::tracked(returns(ref))]
+pub fn file_name_index(db: &dyn salsa::Database, file: SourceFile) -> Arc<NameIndex> {
+    let mut index = NameIndex::default();
+    for item in file_items(db, file) {
         let key = item.key(db);
         let syntax = item.syntax(db);
         let (span, effect) = match &syntax.kind {
@@ -138,7 +158,7 @@ pub fn name_index(db: &dyn salsa::Database) -> Arc<NameIndex> {
             _ => continue,
         };
         let origin = Origin {
-            file: item.file(db),
+            file,
             item: key.clone(),
             span,
         };

@@ -120,6 +120,23 @@ pub(crate) fn syntax_error_from_pest(chunk: &str, offset: usize, error: Error<Ru
     if is_keyword(found_word) && wants_name {
         return keyword_as_name(found_word, span);
     }
+    // `allow on fs.read`: `on` was taken for the rule's name, so pest asks for `on` again.
+    if expected == ["`on`"] && previous_word == "on" {
+        let head = before[..previous_word_start].trim_end();
+        let effect = &head[head.rfind(char::is_whitespace).map_or(0, |i| i + 1)..];
+        if matches!(effect, "allow" | "deny" | "review") {
+            let on_span = Span::new(previous_word_start as u32, before.len() as u32).shift(offset as u32);
+            return SyntaxError {
+                code: "E0001",
+                message: format!("the `{effect}` rule has no name"),
+                span: on_span,
+                label: "expected the rule's name before `on`".to_string(),
+                help: Some(format!(
+                    "decisions name the rules that made them: write `{effect} some_name on ...`"
+                )),
+            };
+        }
+    }
     SyntaxError {
         code: "E0001",
         message,
@@ -136,12 +153,12 @@ pub(crate) fn keyword_as_name(word: &str, span: Span) -> SyntaxError {
         span,
         label: "keyword used as a name".to_string(),
         help: Some(format!(
-            "choose another name; an attribute can be written as a string: `\"{word}\"`"
+            "`{word}` cannot name a rule, a type, a member, a function or a variable: choose another name"
         )),
     }
 }
 
-fn help_for(found: &str, expected: &[String]) -> Option<String> {
+pub(crate) fn help_for(found: &str, expected: &[String]) -> Option<String> {
     let wants_operator = expected.iter().any(|e| e == "an operator");
     Some(match found {
         "=" => "use `==` to compare values".to_string(),

@@ -5,8 +5,10 @@
 
 pub mod ast;
 mod errors;
+pub mod format;
 mod parser;
 mod split;
 
 pub use errors::{SyntaxError, is_keyword};
-pub use parser::{MAX_EXPR_DEPTH, parse, parse_expr};
+pub use format::{FormatError, format};
+pub use parser::{MAX_EXPR_DEPTH, Outline, ParsedChunk, outline, parse, parse_chunk, parse_expr};

@@ -16,35 +16,71 @@ pub(crate) struct WritParser;
 /// Parses a whole file. Never fails: syntax errors are collected in `SourceFile::errors`, and
 /// every item that parsed is in `SourceFile::items`.
 pub fn parse(src: &str) -> SourceFile {
-    let scan = split::scan(src, 0, src.len(), top_level_start);
+    let outline = outline(src);
     let mut file = SourceFile {
-        comments: scan.comments,
-        ..SourceFile::default()
+        comments: outline.comments,
+        errors: outline.errors,
+        items: Vec::new(),
     };
-    let mut bounds = scan.starts.clone();
-    bounds.push(src.len());
-    if let Some(&first) = scan.starts.first() {
-        leading_garbage(src, 0, first, &mut file.errors);
-    } else {
-        leading_garbage(src, 0, src.len(), &mut file.errors);
-    }
-    for pair in bounds.windows(2) {
-        let (start, end) = (pair[0], pair[1]);
-        let chunk = &src[start..end];
-        let is_schema = chunk
-            .lines()
-            .find(|l| !is_doc_line(l.trim_start()))
-            .is_some_and(|l| l.trim_start().starts_with("schema"));
-        let parsed = if is_schema {
-            parse_schema_item(src, start, end, &mut file.errors)
-        } else {
-            parse_item(chunk, start, &mut file.errors)
-        };
-        if let Some(item) = parsed {
+    for chunk in outline.chunks {
+        let parsed = parse_chunk(&src[chunk.clone()]);
+        file.errors.extend(parsed.errors.into_iter().map(|mut e| {
+            e.span = e.span.shift(chunk.start as u32);
+            e
+        }));
+        if let Some(mut item) = parsed.item {
+            item.offset = chunk.start as u32;
             file.items.push(item);
         }
     }
     file
+}
+
+/// A file cut into the text of its items, before any item is parsed.
+#[derive(Clone, Debug, Default)]
+pub struct Outline {
+    /// Each item's text, in order; together with trivia they cover the file.
+    pub chunks: Vec<std::ops::Range<usize>>,
+    /// Plain `//` comments, with absolute spans.
+    pub comments: Vec<Comment>,
+    /// Text before the first item that is not one.
+    pub errors: Vec<SyntaxError>,
+}
+
+pub fn outline(src: &str) -> Outline {
+    let scan = split::scan(src, 0, src.len(), top_level_start);
+    let mut errors = Vec::new();
+    leading_garbage(src, 0, scan.starts.first().copied().unwrap_or(src.len()), &mut errors);
+    let mut bounds = scan.starts.clone();
+    bounds.push(src.len());
+    Outline {
+        chunks: bounds.windows(2).map(|b| b[0]..b[1]).collect(),
+        comments: scan.comments,
+        errors,
+    }
+}
+
+/// One item parsed on its own: the item's `offset` is 0 and every position, errors' included,
+/// is measured from the start of `chunk`. Parsing items separately is what lets an editor
+/// re-parse only the item that changed.
+#[derive(Clone, PartialEq, Eq, Debug, Default)]
+pub struct ParsedChunk {
+    pub item: Option<Item>,
+    pub errors: Vec<SyntaxError>,
+}
+
+pub fn parse_chunk(chunk: &str) -> ParsedChunk {
+    let mut errors = Vec::new();
+    let is_schema = chunk
+        .lines()
+        .find(|l| !is_doc_line(l.trim_start()))
+        .is_some_and(|l| l.trim_start().starts_with("schema"));
+    let item = if is_schema {
+        parse_schema_item(chunk, 0, chunk.len(), &mut errors)
+    } else {
+        parse_item(chunk, 0, &mut errors)
+    };
+    ParsedChunk { item, errors }
 }
 
 /// Parses one expression, e.g. for an editor's hover or a command-line query.
@@ -81,27 +117,46 @@ fn run_pest(rule: Rule, text: &str) -> Result<pest::iterators::Pairs<'_, Rule>, 
 }
 
 fn leading_garbage(src: &str, start: usize, end: usize, errors: &mut Vec<SyntaxError>) {
-    let text = &src[start..end];
-    if is_trivia(text) {
+    let Some((span, found)) = first_token(src, start, end) else {
         return;
-    }
-    let lead = text.len() - text.trim_start().len();
-    let mut token_end = start + lead;
-    for c in src[start + lead..end].chars() {
-        if c.is_whitespace() {
-            break;
-        }
-        token_end += c.len_utf8();
-    }
-    let found = &src[start + lead..token_end];
+    };
     errors.push(SyntaxError {
         code: "E0001",
         message: format!("expected an item, found `{found}`"),
-        span: Span::new((start + lead) as u32, token_end as u32),
+        span,
         label: "expected `schema`, `allow`, `review`, `deny`, `invariant`, `fn`, `test` or `use`"
             .to_string(),
-        help: None,
+        help: crate::errors::help_for(found, &[]),
     });
+}
+
+/// The first token of `src[start..end]` after whitespace and comments, if there is one: a word,
+/// or whatever runs up to the next space.
+fn first_token(src: &str, start: usize, end: usize) -> Option<(Span, &str)> {
+    let text = &src[start..end];
+    if is_trivia(text) {
+        return None;
+    }
+    let mut at = 0;
+    loop {
+        let rest = &text[at..];
+        let trimmed = rest.trim_start();
+        at += rest.len() - trimmed.len();
+        if trimmed.starts_with("//") {
+            at += trimmed.find('\n').unwrap_or(trimmed.len());
+        } else {
+            break;
+        }
+    }
+    let rest = &text[at..];
+    let is_word = |c: char| c.is_alphanumeric() || c == '_';
+    let len = if rest.starts_with(is_word) {
+        rest.find(|c: char| !is_word(c)).unwrap_or(rest.len())
+    } else {
+        rest.find(char::is_whitespace).unwrap_or(rest.len())
+    };
+    let found = &rest[..len];
+    Some((Span::new((start + at) as u32, (start + at + len) as u32), found))
 }
 
 fn parse_item(chunk: &str, offset: usize, errors: &mut Vec<SyntaxError>) -> Option<Item> {
@@ -128,8 +183,22 @@ fn parse_item(chunk: &str, offset: usize, errors: &mut Vec<SyntaxError>) -> Opti
             })
         }
         Err(e) => {
-            errors.push(syntax_error_from_pest(chunk, offset, e));
-            None
+            let error = syntax_error_from_pest(chunk, offset, e);
+            // A line that starts at the margin and cannot continue the item is not part of it
+            // (a stray line between two items, `permit (...)` pasted after a `use`): the item
+            // before it still counts, so that its loss does not cascade.
+            let at = (error.span.start as usize).saturating_sub(offset);
+            let complete_before = error.code == "E0001"
+                && at > 0
+                && at < chunk.len()
+                && chunk[..at].ends_with('\n')
+                && WritParser::parse(Rule::item_chunk, &chunk[..at]).is_ok();
+            errors.push(error);
+            if complete_before {
+                parse_item(&chunk[..at], offset, errors)
+            } else {
+                None
+            }
         }
     }
 }
@@ -155,7 +224,11 @@ fn parse_schema_item(
     let builder = Builder::new(0, errors);
     let docs = builder.docs(inner.next()?);
     let keyword = builder.span(&inner.next()?);
-    let close = matching_brace(src, open).filter(|&c| c <= end);
+    // A declaration inside may have left a bracket open (`{ bytes: Int` without its `}`): the
+    // schema's own `}` is then the one alone at the margin, where the formatter puts it.
+    let close = matching_brace(src, open)
+        .filter(|&c| c <= end)
+        .or_else(|| margin_brace(src, open + 1, end));
     let body_end = match close {
         Some(c) => c - 1,
         None => {
@@ -259,6 +332,19 @@ fn tight_end(pair: &P) -> usize {
     if is_trivia(tail) { inner_end } else { end }
 }
 
+/// The position just past the last `}` that stands alone at the start of a line.
+fn margin_brace(src: &str, from: usize, to: usize) -> Option<usize> {
+    let mut found = None;
+    let mut line_start = from;
+    for line in src[from..to].split_inclusive('\n') {
+        if line.starts_with('}') && line[1..].trim().is_empty() {
+            found = Some(line_start + 1);
+        }
+        line_start += line.len();
+    }
+    found
+}
+
 fn shift_errors(errors: &mut [SyntaxError], offset: usize) {
     for e in errors {
         e.span = e.span.shift(offset as u32);
@@ -266,19 +352,13 @@ fn shift_errors(errors: &mut [SyntaxError], offset: usize) {
 }
 
 fn decl_garbage(src: &str, start: usize, end: usize, errors: &mut Vec<SyntaxError>) {
-    let text = &src[start..end];
-    if is_trivia(text) {
+    let Some((span, found)) = first_token(src, start, end) else {
         return;
-    }
-    let lead = text.len() - text.trim_start().len();
-    let found: String = text[lead..]
-        .chars()
-        .take_while(|c| !c.is_whitespace())
-        .collect();
+    };
     errors.push(SyntaxError {
         code: "E0001",
         message: format!("expected a declaration, found `{found}`"),
-        span: Span::new((start + lead) as u32, (start + lead + found.len()) as u32),
+        span,
         label: "expected `entity`, `enum`, `type`, `action` or `state`".to_string(),
         help: None,
     });

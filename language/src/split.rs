@@ -37,13 +37,30 @@ fn next_non_space(rest: &str) -> Option<u8> {
     rest.bytes().find(|b| !matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
 }
 
+/// Whether `rest` continues with white space (comments included) and then a name that is not a
+/// keyword: `allow // why\n  name` begins a rule, `entity in xs` (a variable named `entity`)
+/// does not begin a declaration.
 fn starts_name_after_space(rest: &str) -> bool {
-    let trimmed = rest.trim_start_matches([' ', '\t']);
-    trimmed.len() < rest.len()
-        && trimmed
-            .bytes()
-            .next()
-            .is_some_and(|b| b.is_ascii_alphabetic() || b == b'_')
+    let mut text = rest;
+    let mut spaced = false;
+    loop {
+        let trimmed = text.trim_start_matches([' ', '\t', '\r', '\n']);
+        spaced |= trimmed.len() < text.len();
+        text = trimmed;
+        if text.starts_with("//") {
+            spaced = true;
+            text = text.find('\n').map_or("", |n| &text[n..]);
+            continue;
+        }
+        break;
+    }
+    let word_len = text
+        .bytes()
+        .take_while(|b| is_ident_byte(*b))
+        .count();
+    spaced
+        && text.bytes().next().is_some_and(|b| b.is_ascii_alphabetic() || b == b'_')
+        && !crate::errors::is_keyword(&text[..word_len])
 }
 
 fn is_ident_byte(b: u8) -> bool {
@@ -220,6 +237,18 @@ mod tests {
             scan(src, 0, src.len(), schema_decl_start).starts,
             vec![0, 45]
         );
+    }
+
+    #[test]
+    fn a_comment_may_sit_between_keyword_and_name() {
+        let src = "allow // why\n  a on x\ndeny b on y\n";
+        assert_eq!(starts(src), vec![0, 22]);
+    }
+
+    #[test]
+    fn a_variable_named_like_a_declaration_keyword_is_not_one() {
+        let src = "action a effect { state.x = f(\n  entity in xs) }\n";
+        assert_eq!(scan(src, 0, src.len(), schema_decl_start).starts, vec![0]);
     }
 
     #[test]

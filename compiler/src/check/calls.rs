@@ -3,7 +3,7 @@
 use writ_language::ast::{Expr, ExprKind, Ident, Span};
 use writ_stdlib::{Builtin, BuiltinId, Kind, SigType, Value};
 
-use super::expr::{Typed, backticked};
+use super::expr::{Typed, backticked, mismatch_help};
 use super::facts::Facts;
 use super::{Checker, Env, Scope};
 use crate::diagnostic::Diagnostic;
@@ -104,17 +104,22 @@ impl Checker<'_> {
                         self.loc(whole.span),
                         "wrong number of arguments",
                     )
-                    .with_label(sig.origin.loc(), "defined here"),
+                    .with_label(sig.origin.loc(), "defined here")
+                    .with_help(format!("its signature is `{}`", helper_signature(&sig))),
                 );
                 return Typed::of(sig.ret.clone());
             }
             for ((arg, ty), (param, expected)) in args.iter().zip(&arg_types).zip(&sig.params) {
                 if !assignable(ty, expected) {
-                    self.report(Diagnostic::error(
-                        "E0201",
-                        format!("the parameter `{param}` of `{name}` is `{expected}`, but this is `{ty}`"),
-                        self.loc(arg.span),
-                        format!("expected `{expected}`, found `{ty}`"),
+                    self.report(mismatch_help(
+                        Diagnostic::error(
+                            "E0201",
+                            format!("the parameter `{param}` of `{name}` is `{expected}`, but this is `{ty}`"),
+                            self.loc(arg.span),
+                            format!("expected `{expected}`, found `{ty}`"),
+                        ),
+                        ty,
+                        expected,
                     ));
                 }
             }
@@ -205,7 +210,7 @@ impl Checker<'_> {
         {
             self.report(Diagnostic::error(
                 "E0215",
-                format!("invalid regular expression: {e}"),
+                format!("{e}"),
                 self.loc(args[0].span),
                 "not a valid pattern",
             ));
@@ -300,7 +305,7 @@ impl Checker<'_> {
                     let sigs: Vec<String> = candidates.iter().map(|(_, b)| b.signature()).collect();
                     d = d.with_note(format!("`{name}` has these forms: {}", backticked(&sigs)));
                 }
-                self.report(d);
+                self.report(mismatch_help(d, t, &expected));
                 return Ty::Error;
             }
         }
@@ -324,6 +329,12 @@ impl Checker<'_> {
             ));
         }
     }
+}
+
+/// `in_workspace(path: String, workspace: Workspace) -> Bool`
+fn helper_signature(sig: &crate::workspace::HelperSig) -> String {
+    let params: Vec<String> = sig.params.iter().map(|(n, t)| format!("{n}: {t}")).collect();
+    format!("{}({}) -> {}", sig.name, params.join(", "), sig.ret)
 }
 
 fn plural(n: usize) -> &'static str {

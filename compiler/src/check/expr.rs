@@ -84,7 +84,7 @@ impl Checker<'_> {
             ExprKind::Index { target, index } => {
                 let target_ty = self.expr(target, env, scope, facts).ty;
                 let index_ty = self.expr(index, env, scope, facts).ty;
-                self.index(target_ty, index_ty, target, index)
+                self.index(target_ty, index_ty, target, index, facts)
             }
             ExprKind::Call { callee, args } => self.call(e, callee, args, env, scope, facts),
             ExprKind::Method { target, name, args } => {
@@ -196,15 +196,16 @@ impl Checker<'_> {
                     match join(&ty, &t) {
                         Some(j) => ty = j,
                         None => {
-                            self.report(
-                                Diagnostic::error(
-                                    "E0211",
-                                    format!("set elements must have one type, but this is `{t}` after `{ty}`"),
-                                    self.loc(el.span),
-                                    format!("this is `{t}`"),
-                                )
-                                .with_help("a set holds values of one type"),
-                            );
+                            let d = Diagnostic::error(
+                                "E0211",
+                                format!("set elements must have one type, but this is `{t}` after `{ty}`"),
+                                self.loc(el.span),
+                                format!("this is `{t}`"),
+                            )
+                            .with_help("a set holds values of one type");
+                            let first = elements.first().unwrap_or(el);
+                            let d = self.enum_string_help(d, &ty, &t, first, el);
+                            self.report(d);
                             ty = Ty::Error;
                         }
                     }
@@ -386,6 +387,8 @@ impl Checker<'_> {
             "now" => Ty::Datetime,
             _ => match self.schema.state_ty() {
                 Some(ty) => ty,
+                // Said once per item: every other use is the same mistake.
+                None if self.diagnostics.iter().any(|d| d.code == "E0119") => return None,
                 None => {
                     self.report(
                         Diagnostic::error(
@@ -456,27 +459,25 @@ impl Checker<'_> {
     /// The type of `target.name`, checking that the attribute exists and, if optional, that it
     /// was tested with `has`.
     fn attribute(&mut self, target_ty: &Ty, target: &Expr, name: &Ident, path: Option<&Path>, facts: &Facts, env: &Env) -> Ty {
-        let (record, owner) = match target_ty {
+        let mut args_of_action = None;
+        let (record, owner, members) = match target_ty {
             Ty::Error => return Ty::Error,
             Ty::Entity(e) => match self.schema.entities.get(e) {
-                Some(info) => (info.attrs.clone(), format!("the entity type `{e}` has no attribute")),
+                Some(info) => (info.attrs.clone(), format!("the entity type `{e}` has no attribute"), "attributes"),
                 None => return Ty::Error,
             },
             Ty::Record(r) => {
-                let owner = match (path.map(|p| p.len()), &env.action) {
+                let (owner, members) = match (path.map(|p| p.len()), &env.action) {
                     (Some(2), Some(action)) if path.is_some_and(|p| p[0].as_ref() == "args") => {
-                        if env.shared {
-                            "the action's arguments have no".to_string()
-                        } else {
-                            format!("the action `{action}` has no argument")
-                        }
+                        args_of_action = Some(action.clone());
+                        (format!("the action `{action}` has no argument"), "arguments")
                     }
                     (Some(2), _) if path.is_some_and(|p| matches!(p[0].as_ref(), "state" | "next")) => {
-                        "the state has no field".to_string()
+                        ("the state has no field".to_string(), "fields")
                     }
-                    _ => "this record has no field".to_string(),
+                    _ => ("this record has no field".to_string(), "fields"),
                 };
-                ((**r).clone(), owner)
+                ((**r).clone(), owner, members)
             }
             Ty::AnyEntity => {
                 self.report(
@@ -517,6 +518,13 @@ impl Checker<'_> {
                 ty.clone()
             }
             None => {
+                if let Some(action) = &args_of_action
+                    && env.shared
+                    && self.rule_actions.len() > 1
+                {
+                    self.argument_of_some_actions(action, name);
+                    return Ty::Error;
+                }
                 let mut d = Diagnostic::error(
                     "E0203",
                     format!("{owner} `{}`", name.name),
@@ -527,7 +535,7 @@ impl Checker<'_> {
                     d = d.with_suggestion(s);
                 } else if !record.fields.is_empty() {
                     let names: Vec<String> = record.fields.keys().map(|k| k.to_string()).collect();
-                    d = d.with_help(format!("its attributes are {}", backticked(&names)));
+                    d = d.with_help(format!("its {members} are {}", backticked(&names)));
                 }
                 if let Ty::Entity(e) = target_ty
                     && let Some(info) = self.schema.entities.get(e)
@@ -540,7 +548,44 @@ impl Checker<'_> {
         }
     }
 
-    fn index(&mut self, target_ty: Ty, index_ty: Ty, target: &Expr, index: &Expr) -> Typed {
+    /// `args.name` in a rule on several actions, when `action` (one of them) has no argument
+    /// `name`: one message for every action that lacks it, the same in each environment.
+    fn argument_of_some_actions(&mut self, action: &Name, name: &Ident) {
+        let (having, lacking): (Vec<&Name>, Vec<&Name>) = self.rule_actions.iter().partition(|a| {
+            self.schema
+                .actions
+                .get(*a)
+                .is_some_and(|info| info.args.fields.contains_key(name.name.as_str()))
+        });
+        let lacking: Vec<String> = lacking.iter().map(|a| a.to_string()).collect();
+        let message = match lacking.as_slice() {
+            [_] => format!("the action `{action}` has no argument `{}`", name.name),
+            _ => format!("the actions {} have no argument `{}`", backticked(&lacking), name.name),
+        };
+        let mut d = Diagnostic::error("E0203", message, self.loc(name.span), "unknown argument");
+        if having.is_empty() {
+            let all: std::collections::BTreeSet<&str> = self
+                .rule_actions
+                .iter()
+                .filter_map(|a| self.schema.actions.get(a))
+                .flat_map(|info| info.args.fields.keys().map(|k| k.as_ref()))
+                .collect();
+            if let Some(s) = closest(&name.name, all.into_iter()) {
+                d = d.with_suggestion(s);
+            }
+        } else {
+            let having: Vec<String> = having.iter().map(|a| a.to_string()).collect();
+            d = d.with_help(format!(
+                "only {} {} `{}`: narrow the rule's `on` list, or split the rule",
+                backticked(&having),
+                if having.len() == 1 { "has" } else { "have" },
+                name.name
+            ));
+        }
+        self.report(d);
+    }
+
+    fn index(&mut self, target_ty: Ty, index_ty: Ty, target: &Expr, index: &Expr, facts: &Facts) -> Typed {
         match &target_ty {
             Ty::Error => Typed::of(Ty::Error),
             Ty::Map(k, v) => {
@@ -556,7 +601,25 @@ impl Checker<'_> {
             }
             Ty::Record(r) => match &index.kind {
                 ExprKind::Str(key) => match r.fields.get(key.as_str()) {
-                    Some(f) => Typed::of(f.ty.clone()),
+                    Some(f) => {
+                        // `x["a"]` reads the same field as `x.a`, and is as optional.
+                        let path = path_of(target).map(|mut p| {
+                            p.push(Name::from(key.as_str()));
+                            p
+                        });
+                        if f.optional && !path.as_ref().is_some_and(|p| facts.has(p)) {
+                            self.report(
+                                Diagnostic::error(
+                                    "E0204",
+                                    format!("`{key}` is optional and may be absent"),
+                                    self.loc(index.span),
+                                    "read without checking that it is present",
+                                )
+                                .with_help(format!("test it first: `{} has \"{key}\" && ...`", snippet(target))),
+                            );
+                        }
+                        Typed::of(f.ty.clone())
+                    }
                     None => {
                         let mut d = Diagnostic::error(
                             "E0203",
@@ -585,6 +648,10 @@ impl Checker<'_> {
                 }
             },
             other => {
+                let help = match other {
+                    Ty::Set(_) => "a set has no order and no positions: test membership with `x in set`, or look inside with `any`/`all`",
+                    _ => "only maps (and records, with a string literal) can be indexed with `[...]`",
+                };
                 self.report(
                     Diagnostic::error(
                         "E0212",
@@ -592,7 +659,7 @@ impl Checker<'_> {
                         self.loc(target.span),
                         format!("this is `{other}`"),
                     )
-                    .with_help("only maps (and records, with a string literal) can be indexed with `[...]`"),
+                    .with_help(help),
                 );
                 Typed::of(Ty::Error)
             }
@@ -720,6 +787,7 @@ impl Checker<'_> {
                     .with_label(self.loc(lhs.span), format!("this is `{l}`"))
                     .with_label(self.loc(rhs.span), format!("this is `{r}`"));
                     d = self.enum_string_help(d, &l, &r, lhs, rhs);
+                    d = self.entity_attribute_help(d, &l, &r, lhs, rhs, op);
                     self.report(d);
                 }
                 BOOL
@@ -746,8 +814,11 @@ impl Checker<'_> {
                 BOOL
             }
             BinaryOp::In => {
-                self.membership(&l, &r, lhs, rhs, op_span);
-                BOOL
+                if self.membership(&l, &r, lhs, rhs, op_span) {
+                    BOOL
+                } else {
+                    Ty::Bool(Truth::False)
+                }
             }
             BinaryOp::Add | BinaryOp::Sub | BinaryOp::Mul | BinaryOp::Div | BinaryOp::Rem => {
                 let result = match (op, &l, &r) {
@@ -788,6 +859,35 @@ impl Checker<'_> {
         }
     }
 
+    /// `actor == resource.owner` between an `Agent` and a `User`: if one side has exactly one
+    /// attribute of the other side's type, that is most likely what was meant.
+    fn entity_attribute_help(&self, d: Diagnostic, l: &Ty, r: &Ty, lhs: &Expr, rhs: &Expr, op: BinaryOp) -> Diagnostic {
+        let (Ty::Entity(a), Ty::Entity(b)) = (l, r) else {
+            return d;
+        };
+        let only_attribute_of = |from: &Name, to: &Name| -> Option<Name> {
+            let info = self.schema.entities.get(from)?;
+            let mut found = info
+                .attrs
+                .fields
+                .iter()
+                .filter(|(_, f)| !f.optional && f.ty == Ty::Entity(to.clone()));
+            let (name, _) = found.next()?;
+            found.next().is_none().then(|| name.clone())
+        };
+        let (Some(lp), Some(rp)) = (path_of(lhs), path_of(rhs)) else {
+            return d;
+        };
+        let (left, right) = (render_path(&lp), render_path(&rp));
+        if let Some(attr) = only_attribute_of(a, b) {
+            d.with_help(format!("did you mean `{left}.{attr} {op} {right}`?"))
+        } else if let Some(attr) = only_attribute_of(b, a) {
+            d.with_help(format!("did you mean `{left} {op} {right}.{attr}`?"))
+        } else {
+            d
+        }
+    }
+
     /// `==` between an enum and a string literal naming one of its members.
     fn enum_string_help(&self, d: Diagnostic, l: &Ty, r: &Ty, lhs: &Expr, rhs: &Expr) -> Diagnostic {
         let (enum_name, literal) = match (l, r, &lhs.unparen().kind, &rhs.unparen().kind) {
@@ -801,10 +901,11 @@ impl Checker<'_> {
         }
     }
 
-    fn membership(&mut self, l: &Ty, r: &Ty, lhs: &Expr, rhs: &Expr, op_span: Span) {
+    /// Checks `lhs in rhs`; false when the test can never hold (unrelated entity types).
+    fn membership(&mut self, l: &Ty, r: &Ty, lhs: &Expr, rhs: &Expr, op_span: Span) -> bool {
         match r {
             Ty::Entity(container) => match l {
-                Ty::Entity(member) => self.related(member, container, lhs, rhs),
+                Ty::Entity(member) => return self.related(member, container, lhs, rhs),
                 Ty::AnyEntity => {}
                 other => self.report_in_operand(other, lhs, "an entity, to test the entity hierarchy"),
             },
@@ -814,12 +915,15 @@ impl Checker<'_> {
                 }
             }
             Ty::Set(element) => match (l, &**element) {
-                (Ty::Entity(member), Ty::Entity(container)) => self.related(member, container, lhs, rhs),
+                (Ty::Entity(member), Ty::Entity(container)) => return self.related(member, container, lhs, rhs),
                 (l, element) if assignable(l, element) => {}
                 (l, element) => {
                     self.report(Diagnostic::error(
                         "E0201",
-                        format!("this set holds `{element}`, so it never contains a `{l}`"),
+                        format!(
+                            "this set holds `{element}`, so it never contains {} `{l}`",
+                            super::items::article(&l.to_string())
+                        ),
                         self.loc(lhs.span),
                         format!("expected `{element}`, found `{l}`"),
                     ));
@@ -829,7 +933,10 @@ impl Checker<'_> {
                 if !assignable(l, key) {
                     self.report(Diagnostic::error(
                         "E0201",
-                        format!("this map's keys are `{key}`, so it never has a `{l}` key"),
+                        format!(
+                            "this map's keys are `{key}`, so it never has {} `{l}` key",
+                            super::items::article(&l.to_string())
+                        ),
                         self.loc(lhs.span),
                         format!("expected `{key}`, found `{l}`"),
                     ));
@@ -853,6 +960,7 @@ impl Checker<'_> {
                 );
             }
         }
+        true
     }
 
     fn report_in_operand(&mut self, found: &Ty, lhs: &Expr, expected: &str) {
@@ -864,9 +972,13 @@ impl Checker<'_> {
         ));
     }
 
-    fn related(&mut self, member: &Name, container: &Name, lhs: &Expr, rhs: &Expr) {
+    /// Whether an entity of type `member` may be in one of type `container`; when not, says so,
+    /// provided that holds in every environment: with several possible types, a test that only
+    /// some of them can pass is legitimate (`resource in Vault::"prod"` on an action that acts
+    /// on secrets and on plain variables).
+    fn related(&mut self, member: &Name, container: &Name, lhs: &Expr, rhs: &Expr) -> bool {
         if self.schema.may_be_in(member, container) {
-            return;
+            return true;
         }
         let mut d = Diagnostic::error(
             "E0205",
@@ -883,10 +995,21 @@ impl Checker<'_> {
                 d.with_help(format!("`{member}` can only be in {}", backticked(&parents)))
             };
         }
-        self.report(d);
+        self.all_env_only.push(d);
+        false
     }
 
     fn fold_overflow(&mut self, op: BinaryOp, lhs: &Expr, rhs: &Expr, op_span: Span) {
+        // Dividing by a literal zero fails whatever the left side is.
+        if matches!(op, BinaryOp::Div | BinaryOp::Rem) && rhs.unparen().kind == ExprKind::Int(0) {
+            self.report(Diagnostic::error(
+                "E0226",
+                "this divides by zero",
+                self.loc(op_span.to(rhs.span)),
+                "division by zero",
+            ));
+            return;
+        }
         let (ExprKind::Int(a), ExprKind::Int(b)) = (&lhs.unparen().kind, &rhs.unparen().kind) else {
             return;
         };
@@ -894,15 +1017,6 @@ impl Checker<'_> {
             BinaryOp::Add => a.checked_add(*b),
             BinaryOp::Sub => a.checked_sub(*b),
             BinaryOp::Mul => a.checked_mul(*b),
-            BinaryOp::Div | BinaryOp::Rem if *b == 0 => {
-                self.report(Diagnostic::error(
-                    "E0226",
-                    "this divides by zero",
-                    self.loc(op_span.to(rhs.span)),
-                    "division by zero",
-                ));
-                return;
-            }
             BinaryOp::Div => a.checked_div(*b),
             BinaryOp::Rem => a.checked_rem(*b),
             _ => return,
@@ -990,13 +1104,19 @@ impl Checker<'_> {
             Some(Name::from(ty.name.as_str()))
         } else {
             if self.schema.enums.contains_key(ty.name.as_str()) || crate::types::primitive(&ty.name).is_some() {
+                let help = if self.schema.enums.contains_key(ty.name.as_str()) {
+                    format!("to test an enum's value, compare it: `x == {}.{}`", ty.name, self.schema.enums[ty.name.as_str()].members.first().map_or("member", |m| m.as_ref()))
+                } else {
+                    format!("a `{}` value's type is known without testing it", ty.name)
+                };
                 self.report(
                     Diagnostic::error(
                         "E0209",
                         format!("`{}` is not an entity type; `is` tests the type of an entity", ty.name),
                         self.loc(ty.span),
                         "not an entity type",
-                    ),
+                    )
+                    .with_help(help),
                 );
             } else {
                 self.entity_literal_type(ty);
@@ -1026,9 +1146,12 @@ impl Checker<'_> {
                 return Typed::of(BOOL);
             }
         };
+        let mut truth = truth;
         if let (Some(w), Some(wty)) = (within, &within_ty) {
             let member = Ty::Entity(tested.clone());
-            self.membership(&member, wty, target, w, ty.span);
+            if !self.membership(&member, wty, target, w, ty.span) {
+                truth = Truth::False;
+            }
         }
         let mut out = Facts::none();
         if let Some(p) = path_of(target) {
@@ -1047,12 +1170,7 @@ impl Checker<'_> {
             let ty = self.expr(&f.value, env, scope, facts).ty.strip_truth();
             let name = Name::from(f.name.name.as_str());
             if record.fields.contains_key(&name) {
-                self.report(Diagnostic::error(
-                    "E0116",
-                    format!("the field `{}` is given more than once", f.name.name),
-                    self.loc(f.name.span),
-                    "given again here",
-                ));
+                self.report(duplicate_field(self.loc(f.name.span), fields, &f.name, |s| self.loc(s)));
                 continue;
             }
             record.fields.insert(name, Field { ty, optional: false });
@@ -1072,6 +1190,44 @@ pub(crate) fn snippet(e: &Expr) -> String {
             _ => "this".to_string(),
         },
     }
+}
+
+/// Adds what a type mismatch most likely means, when that is clear from the two types. A help
+/// already there (a signature, say) stays, as a note.
+pub(crate) fn mismatch_help(mut d: Diagnostic, found: &Ty, expected: &Ty) -> Diagnostic {
+    let help = match (found, expected) {
+        (Ty::Record(r), Ty::Map(..)) if r.fields.is_empty() => "`{}` is an empty record; an empty map is written `{=>}`",
+        (Ty::Int, Ty::Decimal) => "write the integer as a decimal (`1.0`) or convert it with `.toDecimal()`",
+        (Ty::String, Ty::IpAddr) => "make an address or a range from text with `ip(\"10.0.0.0/8\")`",
+        (Ty::String, Ty::Decimal) => "write a decimal literal such as `12.50`, or convert text with `decimal(\"12.50\")`",
+        (Ty::String, Ty::Datetime) => "write a datetime literal such as `@2026-01-31T09:30:00Z`",
+        (Ty::String, Ty::Duration) => "write a duration literal such as `1h30m`",
+        _ => return d,
+    };
+    if let Some(old) = d.help.take() {
+        d = d.with_note(old);
+    }
+    d.with_help(help)
+}
+
+/// `{ a: 1, a: 2 }`: the second `a`, pointing back at the first.
+pub(crate) fn duplicate_field(
+    at: crate::diagnostic::Loc,
+    fields: &[RecordField],
+    name: &AttrName,
+    loc: impl Fn(Span) -> crate::diagnostic::Loc,
+) -> Diagnostic {
+    let mut d = Diagnostic::error(
+        "E0116",
+        format!("the field `{}` is given more than once", name.name),
+        at,
+        "given again here",
+    )
+    .with_help("give each field once");
+    if let Some(first) = fields.iter().find(|f| f.name.name == name.name) {
+        d = d.with_label(loc(first.name.span), "first given here");
+    }
+    d
 }
 
 pub(crate) fn backticked(names: &[String]) -> String {

@@ -8,7 +8,7 @@ use writ_language::ast::{
 };
 use writ_stdlib::Kind;
 
-use super::expr::{backticked, snippet};
+use super::expr::{backticked, duplicate_field, mismatch_help, snippet};
 use super::facts::Facts;
 use super::{Checker, Context, Env, Scope};
 use crate::diagnostic::Diagnostic;
@@ -30,11 +30,15 @@ struct EnvOutcome {
 impl Checker<'_> {
     pub(super) fn rule(&mut self, rule: &ast::Rule) {
         let actions = self.matched_actions(&rule.actions);
+        self.rule_actions = actions.clone();
         self.rule_shape(rule);
         let envs = self.environments(&actions, Context::Rule);
         if envs.is_empty() {
-            // No action to check against: still report what is wrong regardless of types.
+            // No action to check against (the `on` list is already reported): still report what
+            // is wrong regardless of types, but nothing that depends on the action's types.
             let env = Env {
+                actor: Ty::Error,
+                resource: Ty::Error,
                 args: Some(Ty::Error),
                 ..Env::plain(Context::Rule)
             };
@@ -56,6 +60,12 @@ impl Checker<'_> {
         }
         self.merge(&outcomes);
 
+        let errors: Vec<writ_language::ast::Span> = self
+            .diagnostics
+            .iter()
+            .filter(|d| d.is_error())
+            .map(|d| d.primary.loc.span)
+            .collect();
         if outcomes.iter().all(|o| o.truth == Truth::False) {
             let clause_index = (0..rule.clauses.len()).find(|&i| {
                 outcomes.iter().all(|o| {
@@ -66,12 +76,24 @@ impl Checker<'_> {
                     }
                 })
             });
+            // An error already reported in the clause that never holds (an attribute that does
+            // not exist, an `in` between unrelated types) is the reason: say it once.
+            let explained = match clause_index {
+                Some(i) => {
+                    let span = rule.clauses[i].span;
+                    errors.iter().any(|e| span.start <= e.start && e.end <= span.end)
+                }
+                None => !errors.is_empty(),
+            };
             let mut d = Diagnostic::error(
                 "E0230",
                 format!("the rule `{}` can never match", rule.name.name),
                 self.loc(rule.name.span),
                 "never applies",
             );
+            if explained {
+                return;
+            }
             if let Some(i) = clause_index {
                 let clause = &rule.clauses[i];
                 let never = if matches!(clause.kind, ClauseKind::Unless(_)) { "always true" } else { "never true" };
@@ -220,7 +242,8 @@ impl Checker<'_> {
                                 self.loc(clause.span),
                                 "second `because`",
                             )
-                            .with_label(self.loc(first), "first given here"),
+                            .with_label(self.loc(first), "first given here")
+                            .with_help("a decision quotes one reason per rule: join the two into one `because`"),
                         );
                     }
                     because = Some(clause.span);
@@ -235,7 +258,7 @@ impl Checker<'_> {
                                 self.loc(clause.keyword),
                                 "approver on a rule that asks no one",
                             )
-                            .with_label(self.loc(rule.effect_span), format!("a `{}` rule", rule.effect))
+                            .with_label(self.loc(rule.effect_span), format!("{} `{}` rule", article(rule.effect.as_str()), rule.effect))
                             .with_help("make it a `review` rule, or remove the approver"),
                         );
                     }
@@ -307,7 +330,21 @@ impl Checker<'_> {
                 None if self.schema.actions.is_empty() => {
                     d.with_help("the schema declares no actions: declare one with `action fs.read on File`")
                 }
-                None => d,
+                None => {
+                    let groups: BTreeSet<String> = self
+                        .schema
+                        .actions
+                        .keys()
+                        .filter_map(|k| k.rsplit_once('.').map(|(p, _)| format!("{p}.*")))
+                        .collect();
+                    let groups: Vec<String> = groups.into_iter().collect();
+                    match pattern {
+                        ActionPattern::Prefix(..) if !groups.is_empty() => {
+                            d.with_help(format!("the declared groups of actions are {}", backticked(&groups)))
+                        }
+                        _ => d,
+                    }
+                }
             };
             self.report(d);
         }
@@ -350,24 +387,28 @@ impl Checker<'_> {
             );
         }
         let mut scope = Scope::default();
-        let mut seen: Vec<&str> = Vec::new();
+        let mut seen: Vec<&ast::Ident> = Vec::new();
         for p in &f.params {
             let ty = self.resolve_type(&p.ty);
-            if seen.contains(&p.name.name.as_str()) {
-                self.report(Diagnostic::error(
-                    "E0121",
-                    format!("the parameter `{}` is declared more than once", p.name.name),
-                    self.loc(p.name.span),
-                    "declared again here",
-                ));
+            if let Some(first) = seen.iter().find(|s| s.name == p.name.name) {
+                self.report(
+                    Diagnostic::error(
+                        "E0121",
+                        format!("the parameter `{}` is declared more than once", p.name.name),
+                        self.loc(p.name.span),
+                        "declared again here",
+                    )
+                    .with_label(self.loc(first.span), "first declared here")
+                    .with_help("give each parameter its own name"),
+                );
             }
-            seen.push(&p.name.name);
+            seen.push(&p.name);
             scope.push(Name::from(p.name.name.as_str()), ty);
         }
         let ret = self.resolve_type(&f.ret);
         let body = self.expr(&f.body, &Env::plain(Context::Helper), &mut scope, &Facts::none());
         if !assignable(&body.ty, &ret) {
-            self.report(
+            self.report(mismatch_help(
                 Diagnostic::error(
                     "E0201",
                     format!("`{}` returns `{ret}`, but its body is `{}`", f.name.name, body.ty),
@@ -375,7 +416,9 @@ impl Checker<'_> {
                     format!("expected `{ret}`, found `{}`", body.ty),
                 )
                 .with_label(self.loc(f.ret.span), "return type declared here"),
-            );
+                &body.ty,
+                &ret,
+            ));
         }
     }
 
@@ -470,15 +513,19 @@ impl Checker<'_> {
                 format!("`{}` needs a number, but `{}` is `{target}`", a.op.as_str(), snippet(&a.target)),
                 self.loc(a.op_span),
                 "not a number",
-            ));
+            ).with_help("`+=` and `-=` add to and subtract from `Int`, `Decimal` and `Duration` fields; set other values with `=`"));
             return;
         }
         if !assignable(&value, &target) {
-            self.report(Diagnostic::error(
-                "E0201",
-                format!("`{}` is `{target}`, but this is `{value}`", snippet(&a.target)),
-                self.loc(a.value.span),
-                format!("expected `{target}`, found `{value}`"),
+            self.report(mismatch_help(
+                Diagnostic::error(
+                    "E0201",
+                    format!("`{}` is `{target}`, but this is `{value}`", snippet(&a.target)),
+                    self.loc(a.value.span),
+                    format!("expected `{target}`, found `{value}`"),
+                ),
+                &value,
+                &target,
             ));
         }
     }
@@ -694,12 +741,15 @@ impl Checker<'_> {
                     .map(|(n, _)| n.to_string())
                     .collect();
                 if !missing.is_empty() {
-                    self.report(Diagnostic::error(
-                        "E0219",
-                        format!("`{name}` needs the argument{} {}", if missing.len() == 1 { "" } else { "s" }, backticked(&missing)),
-                        self.loc(span),
-                        "missing arguments",
-                    ));
+                    self.report(
+                        Diagnostic::error(
+                            "E0219",
+                            format!("`{name}` needs the argument{} {}", if missing.len() == 1 { "" } else { "s" }, backticked(&missing)),
+                            self.loc(span),
+                            "missing arguments",
+                        )
+                        .with_help(format!("give them after the resource: `{}`", fields_template(&missing))),
+                    );
                 }
             }
         }
@@ -747,12 +797,7 @@ impl Checker<'_> {
         let mut given = BTreeSet::new();
         for f in fields {
             if !given.insert(f.name.name.as_str()) {
-                self.report(Diagnostic::error(
-                    "E0116",
-                    format!("the field `{}` is given more than once", f.name.name),
-                    self.loc(f.name.span),
-                    "given again here",
-                ));
+                self.report(duplicate_field(self.loc(f.name.span), fields, &f.name, |s| self.loc(s)));
                 continue;
             }
             match expected.fields.get(f.name.name.as_str()) {
@@ -769,7 +814,7 @@ impl Checker<'_> {
                     self.report(d);
                     self.expr(&f.value, &env, &mut scope, &Facts::none());
                 }
-                Some(field) => self.value_against(&field.ty, &f.value, &format!("{what} `{}`", f.name.name)),
+                Some(field) => self.value_against(&field.ty, &f.value, &format!("the {what} `{}` is", f.name.name)),
             }
         }
         if !partial {
@@ -780,20 +825,25 @@ impl Checker<'_> {
                 .map(|(n, _)| n.to_string())
                 .collect();
             if !missing.is_empty() {
-                self.report(Diagnostic::error(
-                    "E0219",
-                    format!(
-                        "{owner} needs the {what}{} {}",
-                        if missing.len() == 1 { "" } else { "s" },
-                        backticked(&missing)
-                    ),
-                    self.loc(e.span),
-                    format!("missing {what}s"),
-                ));
+                self.report(
+                    Diagnostic::error(
+                        "E0219",
+                        format!(
+                            "{owner} needs the {what}{} {}",
+                            if missing.len() == 1 { "" } else { "s" },
+                            backticked(&missing)
+                        ),
+                        self.loc(e.span),
+                        format!("missing {what}s"),
+                    )
+                    .with_help(format!("add {}: `{}`", if missing.len() == 1 { "it" } else { "them" }, fields_template(&missing))),
+                );
             }
         }
     }
 
+    /// Checks a value against the type the test data needs; `what` names it for messages:
+    /// "the argument `bytes` is".
     fn value_against(&mut self, expected: &Ty, e: &Expr, what: &str) {
         match (expected, &e.unparen().kind) {
             (Ty::Record(r), ExprKind::Record(_)) => {
@@ -801,23 +851,34 @@ impl Checker<'_> {
                 self.record_against(&r, e, false, "the record", "field");
             }
             (Ty::Set(element), ExprKind::Set(items)) => {
+                let subject = format!("the elements of {} are", what.trim_end_matches(" is"));
                 for item in items {
-                    self.value_against(element, item, what);
+                    self.value_against(element, item, &subject);
                 }
             }
             _ => {
                 let ty = self.expr(e, &Env::plain(Context::Test), &mut Scope::default(), &Facts::none()).ty;
                 if !assignable(&ty, expected) {
-                    self.report(Diagnostic::error(
-                        "E0201",
-                        format!("the {what} is `{expected}`, but this is `{ty}`"),
-                        self.loc(e.span),
-                        format!("expected `{expected}`, found `{ty}`"),
+                    self.report(mismatch_help(
+                        Diagnostic::error(
+                            "E0201",
+                            format!("{what} `{expected}`, but this is `{ty}`"),
+                            self.loc(e.span),
+                            format!("expected `{expected}`, found `{ty}`"),
+                        ),
+                        &ty,
+                        expected,
                     ));
                 }
             }
         }
     }
+}
+
+/// `{ a: ..., b: ... }`, to show which fields to write.
+fn fields_template(names: &[String]) -> String {
+    let fields: Vec<String> = names.iter().map(|n| format!("{n}: ...")).collect();
+    format!("{{ {} }}", fields.join(", "))
 }
 
 fn and(a: Truth, b: Truth) -> Truth {
@@ -841,28 +902,33 @@ fn is_state_place(e: &Expr) -> bool {
 
 /// The environments of one action: each actor type with each resource type.
 pub(crate) fn action_environments(action: &ActionInfo, context: Context) -> Vec<(Env, String)> {
-    let actors: Vec<Option<&Name>> = if action.actors.is_empty() {
-        vec![None]
-    } else {
-        action.actors.iter().map(Some).collect()
+    let role = |names: &[Name], unresolved: bool| -> Vec<Ty> {
+        let mut tys: Vec<Ty> = names.iter().map(|n| Ty::Entity(n.clone())).collect();
+        if unresolved {
+            tys.push(Ty::Error);
+        } else if tys.is_empty() {
+            tys.push(Ty::AnyEntity);
+        }
+        tys
     };
-    let resources: Vec<Option<&Name>> = if action.resources.is_empty() {
-        vec![None]
-    } else {
-        action.resources.iter().map(Some).collect()
+    let actors = role(&action.actors, action.unresolved.0);
+    let resources = role(&action.resources, action.unresolved.1);
+    let describe = |t: &Ty| match t {
+        Ty::Entity(n) => format!("`{n}`"),
+        Ty::AnyEntity => "any entity".to_string(),
+        _ => "of an unknown type".to_string(),
     };
     let args = Ty::Record(Arc::new(action.args.clone()));
     let mut envs = Vec::new();
     for actor in &actors {
         for resource in &resources {
-            let describe = |t: &Option<&Name>| t.map_or("any entity".to_string(), |n| format!("`{n}`"));
             envs.push((
                 Env {
                     context,
                     action: Some(action.name.clone()),
                     shared: false,
-                    actor: actor.map_or(Ty::AnyEntity, |n| Ty::Entity(n.clone())),
-                    resource: resource.map_or(Ty::AnyEntity, |n| Ty::Entity(n.clone())),
+                    actor: actor.clone(),
+                    resource: resource.clone(),
                     args: Some(args.clone()),
                 },
                 format!(

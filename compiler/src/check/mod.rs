@@ -56,6 +56,7 @@ pub fn check_item<'db>(db: &'db dyn salsa::Database, item: ItemNode<'db>) -> Arc
         all_env_only: Vec::new(),
         calls: BTreeMap::new(),
         helpers_called: BTreeSet::new(),
+        rule_actions: Vec::new(),
     };
     match &syntax.kind {
         ItemKind::Rule(rule) => checker.rule(rule),
@@ -64,6 +65,11 @@ pub fn check_item<'db>(db: &'db dyn salsa::Database, item: ItemNode<'db>) -> Arc
         ItemKind::Test(t) => checker.test(t),
         ItemKind::Use(u) => checker.use_item(u),
         ItemKind::Schema(s) => checker.effects(s),
+    }
+    // A rule has merged these across its environments already; anything else is checked in one
+    // environment, where they simply hold.
+    for d in std::mem::take(&mut checker.all_env_only) {
+        checker.report(d);
     }
     Arc::new(ItemCheck {
         diagnostics: checker.diagnostics,
@@ -148,6 +154,8 @@ pub(crate) struct Checker<'a> {
     pub all_env_only: Vec<Diagnostic>,
     pub calls: BTreeMap<(u32, u32), BuiltinId>,
     pub helpers_called: BTreeSet<Name>,
+    /// The actions the rule being checked is `on`.
+    pub rule_actions: Vec<Name>,
 }
 
 impl Checker<'_> {
