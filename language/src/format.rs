@@ -205,31 +205,44 @@ fn check(before: &SourceFile, out: &str) -> Result<(), FormatError> {
 }
 
 /// A tree's debug text without its positions (`Span { start: 1, end: 2 }` and `offset: 3`).
+/// One pass over the text: formatting checks every file with it, so it must stay linear.
 fn erase_positions(debug: &str) -> String {
+    const SPAN: &str = "Span { start: ";
+    const OFFSET: &str = "offset: ";
+    let bytes = debug.as_bytes();
     let mut out = String::with_capacity(debug.len());
-    let mut rest = debug;
-    loop {
-        let span = rest.find("Span { start: ");
-        let offset = rest.find("offset: ");
-        let (at, pattern) = match (span, offset) {
-            (Some(s), Some(o)) if o < s => (o, "offset: "),
-            (Some(s), _) => (s, "Span { start: "),
-            (None, Some(o)) => (o, "offset: "),
-            (None, None) => break,
-        };
-        out.push_str(&rest[..at]);
-        rest = &rest[at + pattern.len()..];
-        rest = rest.trim_start_matches(|c: char| c.is_ascii_digit());
-        if pattern.starts_with("Span") {
-            rest = rest.strip_prefix(", end: ").unwrap_or(rest);
-            rest = rest.trim_start_matches(|c: char| c.is_ascii_digit());
-            rest = rest.strip_prefix(" }").unwrap_or(rest);
+    let mut copied = 0;
+    let mut i = 0;
+    let digits = |mut k: usize| {
+        while k < bytes.len() && bytes[k].is_ascii_digit() {
+            k += 1;
+        }
+        k
+    };
+    while i < bytes.len() {
+        if bytes[i] == b'S' && debug[i..].starts_with(SPAN) {
+            let mut k = digits(i + SPAN.len());
+            if debug[k..].starts_with(", end: ") {
+                k = digits(k + ", end: ".len());
+            }
+            if debug[k..].starts_with(" }") {
+                k += 2;
+            }
+            out.push_str(&debug[copied..i]);
             out.push_str("Span");
-        } else {
+            copied = k;
+            i = k;
+        } else if bytes[i] == b'o' && debug[i..].starts_with(OFFSET) {
+            let k = digits(i + OFFSET.len());
+            out.push_str(&debug[copied..i]);
             out.push_str("offset");
+            copied = k;
+            i = k;
+        } else {
+            i += 1;
         }
     }
-    out.push_str(rest);
+    out.push_str(&debug[copied..]);
     out
 }
 

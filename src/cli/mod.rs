@@ -1,6 +1,7 @@
 //! Command-line interface: parses arguments and dispatches to one module per command.
 
 mod check;
+mod fmt;
 mod sources;
 
 use std::process::ExitCode;
@@ -53,10 +54,6 @@ pub enum Color {
 pub fn run(cli: Cli) -> ExitCode {
     match cli.command {
         Command::Check { paths, format, color } => check::run(&paths, format, color),
-        Command::Fmt { .. } => unimplemented_fmt(),
+        Command::Fmt { paths, check } => fmt::run(&paths, check),
     }
-}
-
-fn unimplemented_fmt() -> ExitCode {
-    ExitCode::from(1)
 }
