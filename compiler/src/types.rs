@@ -16,8 +16,10 @@ pub enum Truth {
     False,
 }
 
-impl Truth {
-    pub fn not(self) -> Truth {
+impl std::ops::Not for Truth {
+    type Output = Truth;
+
+    fn not(self) -> Truth {
         match self {
             Truth::Unknown => Truth::Unknown,
             Truth::True => Truth::False,

@@ -43,6 +43,8 @@ fn editing_one_rule_body_rechecks_only_that_rule() {
     run(&compiler);
     let second = log.take();
     assert_eq!(ExecutionLog::count(&second, "parse_file"), 1, "{second:?}");
+    // Only the edited item's text is new; every other item's tree is reused.
+    assert_eq!(ExecutionLog::count(&second, "parse_chunk"), 1, "{second:?}");
     assert_eq!(ExecutionLog::count(&second, "check_item"), 1, "{second:?}");
     assert_eq!(ExecutionLog::count(&second, "lower_item"), 1, "{second:?}");
     assert_eq!(ExecutionLog::count(&second, "schema"), 0, "{second:?}");

@@ -120,6 +120,11 @@ pub(crate) fn syntax_error_from_pest(chunk: &str, offset: usize, error: Error<Ru
     if is_keyword(found_word) && wants_name {
         return keyword_as_name(found_word, span);
     }
+    if found.is_some()
+        && let Some(e) = keyword_after_item_keyword(chunk, found_span.start as usize, offset)
+    {
+        return e;
+    }
     // `allow on fs.read`: `on` was taken for the rule's name, so pest asks for `on` again.
     if expected == ["`on`"] && previous_word == "on" {
         let head = before[..previous_word_start].trim_end();
@@ -142,8 +147,37 @@ pub(crate) fn syntax_error_from_pest(chunk: &str, offset: usize, error: Error<Ru
         message,
         span,
         label,
-        help: help_for(found_word, &expected),
+        help: help_for(found_word, &expected).or_else(|| {
+            (wants_name && previous_word == "by" && chunk.trim_start().starts_with("test"))
+                .then(|| "name the rule expected to decide, or leave out `by`".to_string())
+        }),
     }
+}
+
+/// `deny test on ...`: an item keyword followed by a keyword where the item's name should be.
+/// Such text does not begin an item at all, so it shows up as an unexpected `deny`; the mistake
+/// is the name. `at` is where the item keyword starts in `text`, `offset` where `text` starts in
+/// the file.
+pub(crate) fn keyword_after_item_keyword(text: &str, at: usize, offset: usize) -> Option<SyntaxError> {
+    let rest = &text[at..];
+    let item_word_len = rest.find(|c: char| !(c.is_alphanumeric() || c == '_'))?;
+    if !matches!(&rest[..item_word_len], "allow" | "deny" | "review" | "invariant" | "fn") {
+        return None;
+    }
+    let after = &rest[item_word_len..];
+    let trimmed = after.trim_start_matches([' ', '\t']);
+    if trimmed.len() == after.len() {
+        return None;
+    }
+    let name_len = trimmed
+        .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .unwrap_or(trimmed.len());
+    let name = &trimmed[..name_len];
+    if !is_keyword(name) {
+        return None;
+    }
+    let start = offset + at + item_word_len + (after.len() - trimmed.len());
+    Some(keyword_as_name(name, Span::new(start as u32, (start + name_len) as u32)))
 }
 
 pub(crate) fn keyword_as_name(word: &str, span: Span) -> SyntaxError {

@@ -120,6 +120,10 @@ fn leading_garbage(src: &str, start: usize, end: usize, errors: &mut Vec<SyntaxE
     let Some((span, found)) = first_token(src, start, end) else {
         return;
     };
+    if let Some(e) = crate::errors::keyword_after_item_keyword(src, span.start as usize, 0) {
+        errors.push(e);
+        return;
+    }
     errors.push(SyntaxError {
         code: "E0001",
         message: format!("expected an item, found `{found}`"),

@@ -570,7 +570,7 @@ impl Checker<'_> {
                 .filter_map(|a| self.schema.actions.get(a))
                 .flat_map(|info| info.args.fields.keys().map(|k| k.as_ref()))
                 .collect();
-            if let Some(s) = closest(&name.name, all.into_iter()) {
+            if let Some(s) = closest(&name.name, all) {
                 d = d.with_suggestion(s);
             }
         } else {
@@ -669,7 +669,7 @@ impl Checker<'_> {
     fn unary(&mut self, op: UnaryOp, op_span: Span, ty: Ty, operand: &Expr) -> Ty {
         match (op, &ty) {
             (_, Ty::Error) => Ty::Error,
-            (UnaryOp::Not, Ty::Bool(t)) => Ty::Bool(t.not()),
+            (UnaryOp::Not, Ty::Bool(t)) => Ty::Bool(!*t),
             (UnaryOp::Neg, Ty::Int | Ty::Decimal | Ty::Duration) => ty,
             _ => {
                 self.report(
@@ -1107,7 +1107,7 @@ impl Checker<'_> {
                 let help = if self.schema.enums.contains_key(ty.name.as_str()) {
                     format!("to test an enum's value, compare it: `x == {}.{}`", ty.name, self.schema.enums[ty.name.as_str()].members.first().map_or("member", |m| m.as_ref()))
                 } else {
-                    format!("a `{}` value's type is known without testing it", ty.name)
+                    format!("{} `{}` value's type is known without testing it", super::items::article(&ty.name), ty.name)
                 };
                 self.report(
                     Diagnostic::error(

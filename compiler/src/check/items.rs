@@ -180,7 +180,7 @@ impl Checker<'_> {
                     let t = self.expr(e, env, &mut scope, &facts);
                     self.expect_bool(&t.ty, e.span, "an `unless` condition");
                     clauses[i] = Some(t.ty.truth());
-                    truth = and(truth, t.ty.truth().not());
+                    truth = and(truth, !t.ty.truth());
                 }
                 _ => {}
             }
@@ -556,12 +556,24 @@ impl Checker<'_> {
                             if let Some(parent) = self.entity_reference(p, &env, &mut scope)
                                 && !self.schema.may_be_in(&entity, &parent)
                             {
-                                self.report(Diagnostic::error(
-                                    "E0205",
-                                    format!("`{entity}` entities are never in `{parent}` entities"),
-                                    self.loc(p.span),
-                                    "not a parent type in the schema",
-                                ));
+                                let parents: Vec<String> = info
+                                    .as_ref()
+                                    .map(|i| i.parents.iter().map(|p| p.to_string()).collect())
+                                    .unwrap_or_default();
+                                let help = if parents.is_empty() {
+                                    format!("the schema gives `{entity}` no parent types")
+                                } else {
+                                    format!("`{entity}` can only be in {}", backticked(&parents))
+                                };
+                                self.report(
+                                    Diagnostic::error(
+                                        "E0205",
+                                        format!("`{entity}` entities are never in `{parent}` entities"),
+                                        self.loc(p.span),
+                                        "not a parent type in the schema",
+                                    )
+                                    .with_help(help),
+                                );
                             }
                         }
                     }
@@ -748,7 +760,11 @@ impl Checker<'_> {
                             self.loc(span),
                             "missing arguments",
                         )
-                        .with_help(format!("give them after the resource: `{}`", fields_template(&missing))),
+                        .with_help(format!(
+                            "give {} after the resource: `{}`",
+                            if missing.len() == 1 { "it" } else { "them" },
+                            fields_template(&missing)
+                        )),
                     );
                 }
             }
