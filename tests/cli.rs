@@ -23,7 +23,15 @@ fn corpus() -> PathBuf {
 #[test]
 fn three_broken_items_give_three_located_errors_and_exit_1() {
     let dir = corpus();
-    let out = writ(&["check", "--color", "never", "invalid/three_broken_items.writ"], &dir);
+    let out = writ(
+        &[
+            "check",
+            "--color",
+            "never",
+            "invalid/three_broken_items.writ",
+        ],
+        &dir,
+    );
     let stderr = text(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     let errors: Vec<&str> = stderr.lines().filter(|l| l.starts_with("error[")).collect();
@@ -36,14 +44,25 @@ fn three_broken_items_give_three_located_errors_and_exit_1() {
     for location in locations {
         let parts: Vec<&str> = location.rsplitn(3, ':').collect();
         assert_eq!(parts.len(), 3, "not file:line:col: {location}");
-        assert!(parts[0].parse::<u32>().is_ok() && parts[1].parse::<u32>().is_ok(), "{location}");
+        assert!(
+            parts[0].parse::<u32>().is_ok() && parts[1].parse::<u32>().is_ok(),
+            "{location}"
+        );
         assert!(parts[2].ends_with("three_broken_items.writ"), "{location}");
     }
 }
 
 #[test]
 fn check_reports_json_for_machines() {
-    let out = writ(&["check", "--format", "json", "invalid/three_broken_items.writ"], &corpus());
+    let out = writ(
+        &[
+            "check",
+            "--format",
+            "json",
+            "invalid/three_broken_items.writ",
+        ],
+        &corpus(),
+    );
     assert_eq!(out.status.code(), Some(1));
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("valid JSON");
     let diagnostics = json["diagnostics"].as_array().expect("a list");
@@ -113,12 +132,26 @@ fn fmt_is_idempotent_on_the_corpus_and_keeps_its_meaning() {
     assert_eq!(refused, with_syntax_errors, "{}", text(&first.stderr));
 
     let second = writ(&["fmt", "--check", "valid"], tmp.path());
-    assert_eq!(second.status.code(), Some(0), "not idempotent: {}", text(&second.stdout));
+    assert_eq!(
+        second.status.code(),
+        Some(0),
+        "not idempotent: {}",
+        text(&second.stdout)
+    );
     let formatted_again = writ(&["fmt", "valid", "invalid"], tmp.path());
-    assert_eq!(text(&formatted_again.stdout), "", "a second run changed files");
+    assert_eq!(
+        text(&formatted_again.stdout),
+        "",
+        "a second run changed files"
+    );
 
     for (file, codes_before) in files.iter().zip(&before) {
-        assert_eq!(&codes(file, tmp.path()), codes_before, "formatting changed the diagnostics of {}", file.display());
+        assert_eq!(
+            &codes(file, tmp.path()),
+            codes_before,
+            "formatting changed the diagnostics of {}",
+            file.display()
+        );
     }
     for file in files.iter().filter(|f| f.starts_with("valid")) {
         let check = writ(&["check", file.to_str().unwrap()], tmp.path());
@@ -129,12 +162,19 @@ fn fmt_is_idempotent_on_the_corpus_and_keeps_its_meaning() {
 #[test]
 fn fmt_check_lists_unformatted_files_and_exits_1() {
     let tmp = tempfile::tempdir().unwrap();
-    std::fs::write(tmp.path().join("messy.writ"), "schema {entity   User}\nallow a on *   when   true\n").unwrap();
+    std::fs::write(
+        tmp.path().join("messy.writ"),
+        "schema {entity   User}\nallow a on *   when   true\n",
+    )
+    .unwrap();
     let out = writ(&["fmt", "--check", "."], tmp.path());
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out.stdout).contains("messy.writ"));
     let out = writ(&["fmt", "."], tmp.path());
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let formatted = std::fs::read_to_string(tmp.path().join("messy.writ")).unwrap();
-    assert_eq!(formatted, "schema {\n  entity User\n}\n\nallow a on *\n  when true\n");
+    assert_eq!(
+        formatted,
+        "schema {\n  entity User\n}\n\nallow a on *\n  when true\n"
+    );
 }

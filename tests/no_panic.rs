@@ -11,7 +11,10 @@ use std::path::Path;
 use writ_compiler::Compiler;
 
 fn cases() -> u64 {
-    std::env::var("WRIT_FUZZ_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(100_000)
+    std::env::var("WRIT_FUZZ_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(100_000)
 }
 
 /// xorshift64*: small, fast and reproducible, which is all a mutation fuzzer needs.
@@ -26,23 +29,135 @@ impl Rng {
     }
 
     fn below(&mut self, n: usize) -> usize {
-        if n == 0 { 0 } else { (self.next() % n as u64) as usize }
+        if n == 0 {
+            0
+        } else {
+            (self.next() % n as u64) as usize
+        }
     }
 }
 
 const TOKENS: &[&str] = &[
-    "schema", "{", "}", "entity", "enum", "type", "action", "state", "effect", "allow", "deny",
-    "review", "on", "by", "when", "unless", "because", "approver", "obligation", "invariant",
-    "fn", "test", "use", "given", "intent", "expect", "in", "is", "has", "like", "if", "then",
-    "else", "any", "all", "true", "false", "actor", "resource", "args", "state", "next", "now",
-    "action", "(", ")", "[", "]", ",", ":", "::", ".", ".*", "*", "?", "=", "==", "!=", "<", "<=",
-    ">", ">=", "&&", "||", "!", "+", "-", "/", "%", "+=", "-=", "=>", "->", "<", ">", "\"x\"",
-    "\"\\u{1F600}\"", "\"\\q\"", "\"", "1", "0", "-9223372036854775808", "99999999999999999999",
-    "1.5", "0.00001", "1h30m", "2d", "5ms", "1m1h", "@2026-01-01", "@2026-13-45T99:00:00Z",
-    "User", "Agent", "File", "Set", "Map", "Set<", "Map<", "String", "Int", "Decimal", "Bool",
-    "User::\"alice\"", "ip(\"10.0.0.0/8\")", "ip(\"300.1.1.1\")", ".contains(", ".matches(\"(\")",
-    "decimal(\"1.23456\")", "x", "fs.read", "fs.write", "std.agents", "///", "//", "\n", " ",
-    "é", "😀", "\t", "\r\n",
+    "schema",
+    "{",
+    "}",
+    "entity",
+    "enum",
+    "type",
+    "action",
+    "state",
+    "effect",
+    "allow",
+    "deny",
+    "review",
+    "on",
+    "by",
+    "when",
+    "unless",
+    "because",
+    "approver",
+    "obligation",
+    "invariant",
+    "fn",
+    "test",
+    "use",
+    "given",
+    "intent",
+    "expect",
+    "in",
+    "is",
+    "has",
+    "like",
+    "if",
+    "then",
+    "else",
+    "any",
+    "all",
+    "true",
+    "false",
+    "actor",
+    "resource",
+    "args",
+    "state",
+    "next",
+    "now",
+    "action",
+    "(",
+    ")",
+    "[",
+    "]",
+    ",",
+    ":",
+    "::",
+    ".",
+    ".*",
+    "*",
+    "?",
+    "=",
+    "==",
+    "!=",
+    "<",
+    "<=",
+    ">",
+    ">=",
+    "&&",
+    "||",
+    "!",
+    "+",
+    "-",
+    "/",
+    "%",
+    "+=",
+    "-=",
+    "=>",
+    "->",
+    "<",
+    ">",
+    "\"x\"",
+    "\"\\u{1F600}\"",
+    "\"\\q\"",
+    "\"",
+    "1",
+    "0",
+    "-9223372036854775808",
+    "99999999999999999999",
+    "1.5",
+    "0.00001",
+    "1h30m",
+    "2d",
+    "5ms",
+    "1m1h",
+    "@2026-01-01",
+    "@2026-13-45T99:00:00Z",
+    "User",
+    "Agent",
+    "File",
+    "Set",
+    "Map",
+    "Set<",
+    "Map<",
+    "String",
+    "Int",
+    "Decimal",
+    "Bool",
+    "User::\"alice\"",
+    "ip(\"10.0.0.0/8\")",
+    "ip(\"300.1.1.1\")",
+    ".contains(",
+    ".matches(\"(\")",
+    "decimal(\"1.23456\")",
+    "x",
+    "fs.read",
+    "fs.write",
+    "std.agents",
+    "///",
+    "//",
+    "\n",
+    " ",
+    "é",
+    "😀",
+    "\t",
+    "\r\n",
 ];
 
 const SEEDS: &[&str] = &[
@@ -117,7 +232,9 @@ fn mutate(rng: &mut Rng, seed: &str) -> String {
             2 => text.insert_str(a, TOKENS[rng.below(TOKENS.len())]),
             3 => text.replace_range(a..b, TOKENS[rng.below(TOKENS.len())]),
             4 => {
-                let piece: String = (0..rng.below(8)).map(|_| (rng.below(95) as u8 + 32) as char).collect();
+                let piece: String = (0..rng.below(8))
+                    .map(|_| (rng.below(95) as u8 + 32) as char)
+                    .collect();
                 text.insert_str(a, &piece);
             }
             _ => text.truncate(a),
@@ -140,7 +257,15 @@ fn random_text(rng: &mut Rng) -> String {
 
 fn deep(rng: &mut Rng) -> String {
     let n = 150 + rng.below(2000);
-    let open = ["(", "[", "!", "-", "if true then ", "any x in [1]: ", "{a: "][rng.below(7)];
+    let open = [
+        "(",
+        "[",
+        "!",
+        "-",
+        "if true then ",
+        "any x in [1]: ",
+        "{a: ",
+    ][rng.below(7)];
     format!("allow a on x when {}1", open.repeat(n))
 }
 

@@ -25,7 +25,11 @@ fn benches(c: &mut Criterion) {
     {
         let (compiler, _) = load(&set);
         let diagnostics = compiler.diagnostics();
-        assert!(diagnostics.is_empty(), "{}", writ_compiler::render::render(compiler.db(), &diagnostics, false));
+        assert!(
+            diagnostics.is_empty(),
+            "{}",
+            writ_compiler::render::render(compiler.db(), &diagnostics, false)
+        );
     }
     let mut group = c.benchmark_group("check");
     group.sample_size(10);

@@ -22,8 +22,15 @@ fn attrs(t: usize, types: usize) -> String {
 pub fn schema(types: usize) -> String {
     let mut s = String::from("schema {\n");
     for t in 0..types {
-        let parents = if t == 0 { String::new() } else { format!(" in [T{}]", (t - 1) / 2) };
-        s.push_str(&format!("  /// Entity type {t}.\n  entity T{t}{parents} {{ {} }}\n", attrs(t, types)));
+        let parents = if t == 0 {
+            String::new()
+        } else {
+            format!(" in [T{}]", (t - 1) / 2)
+        };
+        s.push_str(&format!(
+            "  /// Entity type {t}.\n  entity T{t}{parents} {{ {} }}\n",
+            attrs(t, types)
+        ));
     }
     s.push_str("  enum Level { low, medium, high }\n");
     for a in 0..ACTIONS {
@@ -43,14 +50,28 @@ pub fn schema(types: usize) -> String {
 pub fn rule(i: usize, variant: usize) -> String {
     let a = i % ACTIONS;
     let effect = ["allow", "deny", "allow", "allow"][i % 4];
-    let mut r = format!("/// Rule {i}.\n{effect} rule_{i} on svc{}.op{}\n", a / 5, a % 5);
-    r.push_str(&format!("  when args.amount < {} && actor.level >= {}\n", 100 + i % 900 + variant, i % 7));
+    let mut r = format!(
+        "/// Rule {i}.\n{effect} rule_{i} on svc{}.op{}\n",
+        a / 5,
+        a % 5
+    );
+    r.push_str(&format!(
+        "  when args.amount < {} && actor.level >= {}\n",
+        100 + i % 900 + variant,
+        i % 7
+    ));
     match i % 5 {
         0 => r.push_str("  when resource has note && resource.note like \"*draft*\"\n"),
-        1 => r.push_str(&format!("  when resource.tags.contains(\"t{}\") || args.level == Level.high\n", i % 13)),
+        1 => r.push_str(&format!(
+            "  when resource.tags.contains(\"t{}\") || args.level == Level.high\n",
+            i % 13
+        )),
         2 => r.push_str("  when any t in actor.tags: t like \"team-*\"\n"),
         3 => r.push_str(&format!("  unless resource.score > {}.5\n", i % 100)),
-        _ => r.push_str(&format!("  when resource.limits.get(\"daily\", 0) > {} && resource.active\n", i % 50)),
+        _ => r.push_str(&format!(
+            "  when resource.limits.get(\"daily\", 0) > {} && resource.active\n",
+            i % 50
+        )),
     }
     if effect == "deny" {
         r.push_str(&format!("  because \"rule {i} forbids it\"\n"));

@@ -19,21 +19,34 @@ fn main() {
         .map(|(p, t)| compiler.add_file(p.clone(), t.clone()))
         .collect();
     let diagnostics = compiler.diagnostics();
-    println!("full check: {:?} ({} diagnostics)", start.elapsed(), diagnostics.len());
+    println!(
+        "full check: {:?} ({} diagnostics)",
+        start.elapsed(),
+        diagnostics.len()
+    );
     if let Some(d) = diagnostics.first() {
-        println!("{}", writ_compiler::render::render(compiler.db(), std::slice::from_ref(d), false));
+        println!(
+            "{}",
+            writ_compiler::render::render(compiler.db(), std::slice::from_ref(d), false)
+        );
     }
     let start = Instant::now();
     let n = compiler.lowered_items().len();
     println!("lower all: {:?} ({n} items)", start.elapsed());
-    let rounds: usize = std::env::var("ROUNDS").ok().and_then(|v| v.parse().ok()).unwrap_or(3);
+    let rounds: usize = std::env::var("ROUNDS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(3);
     for variant in 1..=rounds {
         let text = generate::edited_file(200, 10_000, 100, 42, variant);
         let start = Instant::now();
         let d = recheck(&mut compiler, files[42], text);
         let check = start.elapsed();
         compiler.lowered_items();
-        println!("re-check after one edit: {check:?}, with lowering {:?} ({d} diagnostics)", start.elapsed());
+        println!(
+            "re-check after one edit: {check:?}, with lowering {:?} ({d} diagnostics)",
+            start.elapsed()
+        );
     }
 }
 

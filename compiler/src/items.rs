@@ -101,7 +101,9 @@ pub fn parse_file<'db>(db: &'db dyn salsa::Database, file: SourceFile) -> Parsed
             span: e.span.shift(range.start as u32),
             ..e.clone()
         }));
-        let Some(syntax) = &chunk.syntax else { continue };
+        let Some(syntax) = &chunk.syntax else {
+            continue;
+        };
         let tag = tag_of(&syntax.kind);
         let name: Arc<str> = Arc::from(syntax.kind.name().unwrap_or(""));
         let nth = seen.entry((tag, name.clone())).or_default();
@@ -111,7 +113,13 @@ pub fn parse_file<'db>(db: &'db dyn salsa::Database, file: SourceFile) -> Parsed
             nth: *nth,
         };
         *nth += 1;
-        items.push(ItemNode::new(db, file, key, range.start as u32, syntax.clone()));
+        items.push(ItemNode::new(
+            db,
+            file,
+            key,
+            range.start as u32,
+            syntax.clone(),
+        ));
     }
     ParsedFile { items, errors }
 }

@@ -182,7 +182,10 @@ pub fn global_diagnostics(db: &dyn salsa::Database) -> Vec<Diagnostic> {
 /// Which helpers each item of a file calls: `(caller, callee)`, the caller being the calling
 /// helper's name, or empty for any other item.
 #[salsa::tracked(returns(ref))]
-pub fn file_calls(db: &dyn salsa::Database, file: SourceFile) -> Arc<BTreeSet<(Arc<str>, Arc<str>)>> {
+pub fn file_calls(
+    db: &dyn salsa::Database,
+    file: SourceFile,
+) -> Arc<BTreeSet<(Arc<str>, Arc<str>)>> {
     let mut calls = BTreeSet::new();
     for item in file_items(db, file) {
         let key = item.key(db);
@@ -205,14 +208,22 @@ fn helper_graph_diagnostics(db: &dyn salsa::Database) -> Vec<Diagnostic> {
     let mut callers: BTreeMap<Arc<str>, BTreeSet<Arc<str>>> = BTreeMap::new();
     for file in active_files(db) {
         for (caller, callee) in file_calls(db, *file).iter() {
-            calls.entry(caller.clone()).or_default().insert(callee.clone());
-            callers.entry(callee.clone()).or_default().insert(caller.clone());
+            calls
+                .entry(caller.clone())
+                .or_default()
+                .insert(callee.clone());
+            callers
+                .entry(callee.clone())
+                .or_default()
+                .insert(caller.clone());
         }
     }
     let helpers = &name_index(db).helpers;
     let mut out = Vec::new();
     for (name, origins) in helpers {
-        let Some(origin) = origins.first() else { continue };
+        let Some(origin) = origins.first() else {
+            continue;
+        };
         // A helper is unused when nothing but itself calls it.
         let used = callers
             .get(name)
@@ -229,7 +240,10 @@ fn helper_graph_diagnostics(db: &dyn salsa::Database) -> Vec<Diagnostic> {
             );
         }
         // Helpers must not recurse: evaluation has to terminate.
-        let mut stack: Vec<Arc<str>> = calls.get(name).map(|c| c.iter().cloned().collect()).unwrap_or_default();
+        let mut stack: Vec<Arc<str>> = calls
+            .get(name)
+            .map(|c| c.iter().cloned().collect())
+            .unwrap_or_default();
         let mut seen = BTreeSet::new();
         while let Some(next) = stack.pop() {
             if &next == name {

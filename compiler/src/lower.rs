@@ -2,7 +2,9 @@
 
 use std::sync::Arc;
 
-use writ_language::ast::{self, BinaryOp, ClauseKind, ExprKind, ItemKind, LikePart, SchemaDecl, UnaryOp};
+use writ_language::ast::{
+    self, BinaryOp, ClauseKind, ExprKind, ItemKind, LikePart, SchemaDecl, UnaryOp,
+};
 use writ_stdlib::{Datetime, Decimal, Duration, EntityUid, Pattern, PatternElem, Value};
 
 use crate::check::{ItemCheck, check_item};
@@ -72,11 +74,13 @@ impl Lowerer<'_> {
                 let mut because = None;
                 for clause in &rule.clauses {
                     match &clause.kind {
-                        ClauseKind::When(e) | ClauseKind::Unless(e) => conditions.push(ir::Condition {
-                            negated: matches!(clause.kind, ClauseKind::Unless(_)),
-                            expr: self.expr(e, &mut locals)?,
-                            span: clause.span,
-                        }),
+                        ClauseKind::When(e) | ClauseKind::Unless(e) => {
+                            conditions.push(ir::Condition {
+                                negated: matches!(clause.kind, ClauseKind::Unless(_)),
+                                expr: self.expr(e, &mut locals)?,
+                                span: clause.span,
+                            })
+                        }
                         ClauseKind::Approver(e) => approvers.push(self.expr(e, &mut locals)?),
                         ClauseKind::Obligation(e) => obligations.push(self.expr(e, &mut locals)?),
                         ClauseKind::Because(s) => because = Some(s.value.clone()),
@@ -116,7 +120,9 @@ impl Lowerer<'_> {
             ItemKind::Schema(block) => {
                 let mut effects = Vec::new();
                 for decl in &block.decls {
-                    let SchemaDecl::Action(a) = decl else { continue };
+                    let SchemaDecl::Action(a) = decl else {
+                        continue;
+                    };
                     let Some(effect) = &a.effect else { continue };
                     let mut assignments = Vec::new();
                     for assignment in &effect.assignments {
@@ -140,8 +146,14 @@ impl Lowerer<'_> {
                         Some(e) => lower(e).map(Some),
                     };
                     steps.push(match &step.kind {
-                        ast::TestStepKind::GivenFile(path) => ir::TestStep::GivenFile(path.value.clone()),
-                        ast::TestStepKind::GivenEntity { uid, attrs, parents } => ir::TestStep::GivenEntity {
+                        ast::TestStepKind::GivenFile(path) => {
+                            ir::TestStep::GivenFile(path.value.clone())
+                        }
+                        ast::TestStepKind::GivenEntity {
+                            uid,
+                            attrs,
+                            parents,
+                        } => ir::TestStep::GivenEntity {
                             uid: lower(uid)?,
                             attrs: optional(attrs)?,
                             parents: optional(parents)?,
@@ -149,7 +161,12 @@ impl Lowerer<'_> {
                         ast::TestStepKind::GivenState(e) => ir::TestStep::GivenState(lower(e)?),
                         ast::TestStepKind::GivenTime(e) => ir::TestStep::GivenTime(lower(e)?),
                         ast::TestStepKind::GivenGrant(e) => ir::TestStep::GivenGrant(lower(e)?),
-                        ast::TestStepKind::Intent { action, actor, resource, args } => ir::TestStep::Intent {
+                        ast::TestStepKind::Intent {
+                            action,
+                            actor,
+                            resource,
+                            args,
+                        } => ir::TestStep::Intent {
                             action: Name::from(action.dotted().as_str()),
                             actor: lower(actor)?,
                             resource: optional(resource)?,
@@ -177,11 +194,17 @@ impl Lowerer<'_> {
         let mut target = &a.target;
         loop {
             match &target.kind {
-                ExprKind::Field { target: inner, name } => {
+                ExprKind::Field {
+                    target: inner,
+                    name,
+                } => {
                     steps.push(ir::PlaceStep::Field(Name::from(name.name.as_str())));
                     target = inner;
                 }
-                ExprKind::Index { target: inner, index } => {
+                ExprKind::Index {
+                    target: inner,
+                    index,
+                } => {
                     steps.push(ir::PlaceStep::Key(self.expr(index, locals)?));
                     target = inner;
                 }
@@ -220,9 +243,10 @@ impl Lowerer<'_> {
             ExprKind::Duration(t) => K::Literal(Value::Duration(Duration::parse(t).ok()?)),
             ExprKind::Datetime(t) => K::Literal(Value::Datetime(Datetime::parse(t).ok()?)),
             ExprKind::Str(s) => K::Literal(Value::string(s.as_str())),
-            ExprKind::Entity { ty, id } => {
-                K::Literal(Value::Entity(EntityUid::new(ty.name.as_str(), id.value.as_str())))
-            }
+            ExprKind::Entity { ty, id } => K::Literal(Value::Entity(EntityUid::new(
+                ty.name.as_str(),
+                id.value.as_str(),
+            ))),
             ExprKind::Name(n) => match locals.slot(&n.name) {
                 Some(slot) => K::Local(slot),
                 None => K::Var(match n.name.as_str() {
@@ -300,7 +324,9 @@ impl Lowerer<'_> {
                 for part in &pattern.parts {
                     match part {
                         LikePart::Wildcard => elems.push(PatternElem::Wildcard),
-                        LikePart::Literal(text) => elems.extend(text.chars().map(PatternElem::Char)),
+                        LikePart::Literal(text) => {
+                            elems.extend(text.chars().map(PatternElem::Char))
+                        }
                     }
                 }
                 K::Like(self.boxed(target, locals)?, Pattern::from_elems(elems))
@@ -310,7 +336,10 @@ impl Lowerer<'_> {
                 match within {
                     None => is,
                     Some(w) => K::And(
-                        Box::new(Expr { kind: is, span: e.span }),
+                        Box::new(Expr {
+                            kind: is,
+                            span: e.span,
+                        }),
                         Box::new(Expr {
                             kind: K::In(self.boxed(target, locals)?, self.boxed(w, locals)?),
                             span: e.span,
@@ -318,12 +347,21 @@ impl Lowerer<'_> {
                     ),
                 }
             }
-            ExprKind::If { cond, then, otherwise } => K::If(
+            ExprKind::If {
+                cond,
+                then,
+                otherwise,
+            } => K::If(
                 self.boxed(cond, locals)?,
                 self.boxed(then, locals)?,
                 self.boxed(otherwise, locals)?,
             ),
-            ExprKind::Quantifier { kind, var, collection, body } => {
+            ExprKind::Quantifier {
+                kind,
+                var,
+                collection,
+                body,
+            } => {
                 let collection = self.boxed(collection, locals)?;
                 let slot = locals.0.len() as u32;
                 locals.0.push(Name::from(var.name.as_str()));
@@ -340,7 +378,12 @@ impl Lowerer<'_> {
             ExprKind::Record(fields) => K::Record(
                 fields
                     .iter()
-                    .map(|f| Some((Name::from(f.name.name.as_str()), self.expr(&f.value, locals)?)))
+                    .map(|f| {
+                        Some((
+                            Name::from(f.name.name.as_str()),
+                            self.expr(&f.value, locals)?,
+                        ))
+                    })
                     .collect::<Option<Vec<_>>>()?,
             ),
             ExprKind::Map(entries) => K::Map(

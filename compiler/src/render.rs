@@ -4,7 +4,9 @@
 
 use std::collections::HashMap;
 
-use codespan_reporting::diagnostic::{Diagnostic as Report, Label as ReportLabel, Severity as ReportSeverity};
+use codespan_reporting::diagnostic::{
+    Diagnostic as Report, Label as ReportLabel, Severity as ReportSeverity,
+};
 use codespan_reporting::files::SimpleFiles;
 use codespan_reporting::term::{self, Config};
 
@@ -26,8 +28,11 @@ pub fn render(db: &dyn salsa::Database, diagnostics: &[Diagnostic], color: bool)
         .map(|d| {
             let primary = resolve_loc(db, &d.primary.loc);
             let mut labels = vec![
-                ReportLabel::primary(id_of(primary.file), clamp(primary.span.range(), primary.file, db))
-                    .with_message(d.primary.message.clone()),
+                ReportLabel::primary(
+                    id_of(primary.file),
+                    clamp(primary.span.range(), primary.file, db),
+                )
+                .with_message(d.primary.message.clone()),
             ];
             for l in &d.secondary {
                 let loc = resolve_loc(db, &l.loc);
@@ -66,7 +71,11 @@ pub fn render(db: &dyn salsa::Database, diagnostics: &[Diagnostic], color: bool)
 }
 
 /// Keeps a span inside its file and on character boundaries, so that rendering never fails.
-fn clamp(range: std::ops::Range<usize>, file: SourceFile, db: &dyn salsa::Database) -> std::ops::Range<usize> {
+fn clamp(
+    range: std::ops::Range<usize>,
+    file: SourceFile,
+    db: &dyn salsa::Database,
+) -> std::ops::Range<usize> {
     let text = file.text(db);
     let mut start = range.start.min(text.len());
     let mut end = range.end.clamp(start, text.len());

@@ -131,7 +131,12 @@ impl Schema {
 
     /// Resolves a type written outside the schema (a helper's parameters), reporting into
     /// `diagnostics`.
-    pub fn resolve_type(&self, ty: &TypeExpr, at: &dyn Fn(Span) -> Loc, diagnostics: &mut Vec<Diagnostic>) -> Ty {
+    pub fn resolve_type(
+        &self,
+        ty: &TypeExpr,
+        at: &dyn Fn(Span) -> Loc,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> Ty {
         let mut resolver = Resolver {
             schema_names: Names::from_schema(self),
             aliases: &BTreeMap::new(),
@@ -151,8 +156,11 @@ impl Schema {
 /// (or items are added or removed), and its result is compared before anything downstream runs.
 #[salsa::tracked(returns(ref))]
 pub fn schema(db: &dyn salsa::Database) -> Arc<Schema> {
-    let user_files: std::collections::HashSet<SourceFile> =
-        crate::db::Workspace::get(db).files(db).iter().copied().collect();
+    let user_files: std::collections::HashSet<SourceFile> = crate::db::Workspace::get(db)
+        .files(db)
+        .iter()
+        .copied()
+        .collect();
     let mut blocks: Vec<(SourceFile, ItemKey, Arc<crate::items::ItemSyntax>)> = Vec::new();
     for item in active_items(db) {
         if item.key(db).tag == ItemTag::Schema {
@@ -260,14 +268,19 @@ fn build(blocks: &[(SourceFile, ItemKey, Arc<crate::items::ItemSyntax>)]) -> Sch
             first_of_kind.push(false);
             continue;
         }
-        if let Some(builtin) = primitive(&name.name).map(|_| ()).or(
-            matches!(name.name.as_str(), "Set" | "Map").then_some(()),
-        ) {
+        if let Some(builtin) =
+            primitive(&name.name)
+                .map(|_| ())
+                .or(matches!(name.name.as_str(), "Set" | "Map").then_some(()))
+        {
             let () = builtin;
             schema.diagnostics.push(
                 Diagnostic::error(
                     "E0110",
-                    format!("`{}` is a built-in type and cannot be declared again", name.name),
+                    format!(
+                        "`{}` is a built-in type and cannot be declared again",
+                        name.name
+                    ),
                     d.loc(name.span),
                     "built-in type name",
                 )
@@ -423,7 +436,10 @@ fn build(blocks: &[(SourceFile, ItemKey, Arc<crate::items::ItemSyntax>)]) -> Sch
                     .iter()
                     .filter_map(|t| resolver.entity_name(t, &|s| d.loc(s)))
                     .collect();
-                let unresolved = (actors.len() < a.actors.len(), resources.len() < a.resources.len());
+                let unresolved = (
+                    actors.len() < a.actors.len(),
+                    resources.len() < a.resources.len(),
+                );
                 let (args, arg_info) = resolver.attrs(&a.args, d, "argument");
                 schema.actions.insert(
                     name.clone(),
@@ -568,7 +584,10 @@ impl Resolver<'_, '_> {
                 for f in fields {
                     let name: Name = Arc::from(f.name.name.as_str());
                     if record.fields.contains_key(&name) {
-                        let first = fields.iter().find(|g| g.name.name == f.name.name).map(|g| g.name.span);
+                        let first = fields
+                            .iter()
+                            .find(|g| g.name.name == f.name.name)
+                            .map(|g| g.name.span);
                         self.duplicate_attr(&f.name, first, at, "field");
                         continue;
                     }
@@ -632,7 +651,9 @@ impl Resolver<'_, '_> {
         if let Some(s) = closest(name, self.schema_names.all()) {
             d = d.with_suggestion(s);
         } else {
-            d = d.with_help("declare it in a `schema` block, or use a built-in type such as `String`");
+            d = d.with_help(
+                "declare it in a `schema` block, or use a built-in type such as `String`",
+            );
         }
         self.diagnostics.push(d);
         Ty::Error
@@ -679,7 +700,13 @@ impl Resolver<'_, '_> {
         None
     }
 
-    fn duplicate_attr(&mut self, name: &Ident, first: Option<Span>, at: &dyn Fn(Span) -> Loc, what: &str) {
+    fn duplicate_attr(
+        &mut self,
+        name: &Ident,
+        first: Option<Span>,
+        at: &dyn Fn(Span) -> Loc,
+        what: &str,
+    ) {
         let mut d = Diagnostic::error(
             "E0111",
             format!("the {what} `{}` is declared more than once", name.name),
@@ -704,7 +731,10 @@ impl Resolver<'_, '_> {
         for a in attrs {
             let name: Name = Arc::from(a.name.name.as_str());
             if record.fields.contains_key(&name) {
-                let first = attrs.iter().find(|b| b.name.name == a.name.name).map(|b| b.name.span);
+                let first = attrs
+                    .iter()
+                    .find(|b| b.name.name == a.name.name)
+                    .map(|b| b.name.span);
                 self.duplicate_attr(&a.name, first, &|s| d.loc(s), what);
                 continue;
             }

@@ -121,9 +121,9 @@ pub fn assignable(found: &Ty, expected: &Ty) -> bool {
         (Ty::Record(a), Ty::Record(b)) => {
             a.fields.len() == b.fields.len()
                 && a.fields.iter().all(|(name, fa)| {
-                    b.fields.get(name).is_some_and(|fb| {
-                        fa.optional == fb.optional && assignable(&fa.ty, &fb.ty)
-                    })
+                    b.fields
+                        .get(name)
+                        .is_some_and(|fb| fa.optional == fb.optional && assignable(&fa.ty, &fb.ty))
                 })
         }
         (a, b) => a == b,

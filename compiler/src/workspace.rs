@@ -132,13 +132,25 @@ pub fn name_index(db: &dyn salsa::Database) -> Arc<NameIndex> {
     for file in active_files(db) {
         let part = file_name_index(db, *file);
         for (name, entries) in &part.rules {
-            index.rules.entry(name.clone()).or_default().extend(entries.iter().cloned());
+            index
+                .rules
+                .entry(name.clone())
+                .or_default()
+                .extend(entries.iter().cloned());
         }
         for (name, entries) in &part.tests {
-            index.tests.entry(name.clone()).or_default().extend(entries.iter().cloned());
+            index
+                .tests
+                .entry(name.clone())
+                .or_default()
+                .extend(entries.iter().cloned());
         }
         for (name, entries) in &part.helpers {
-            index.helpers.entry(name.clone()).or_default().extend(entries.iter().cloned());
+            index
+                .helpers
+                .entry(name.clone())
+                .or_default()
+                .extend(entries.iter().cloned());
         }
     }
     Arc::new(index)
@@ -166,11 +178,15 @@ pub fn file_name_index(db: &dyn salsa::Database, file: SourceFile) -> Arc<NameIn
         match key.tag {
             ItemTag::Test => index.tests.entry(name).or_default().push(origin),
             ItemTag::Function => index.helpers.entry(name).or_default().push(origin),
-            _ => index.rules.entry(name.clone()).or_default().push(RuleEntry {
-                name,
-                effect,
-                origin,
-            }),
+            _ => index
+                .rules
+                .entry(name.clone())
+                .or_default()
+                .push(RuleEntry {
+                    name,
+                    effect,
+                    origin,
+                }),
         }
     }
     Arc::new(index)
@@ -181,7 +197,11 @@ pub(crate) fn duplicate_diagnostics(index: &NameIndex) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for (name, entries) in &index.rules {
         for again in entries.iter().skip(1) {
-            let what = if again.effect.is_some() { "rule" } else { "invariant" };
+            let what = if again.effect.is_some() {
+                "rule"
+            } else {
+                "invariant"
+            };
             out.push(
                 Diagnostic::error(
                     "E0112",
@@ -190,7 +210,9 @@ pub(crate) fn duplicate_diagnostics(index: &NameIndex) -> Vec<Diagnostic> {
                     format!("this {what} reuses it"),
                 )
                 .with_label(entries[0].origin.loc(), "first used here")
-                .with_help("decisions name the rules that made them, so every rule needs its own name"),
+                .with_help(
+                    "decisions name the rules that made them, so every rule needs its own name",
+                ),
             );
         }
     }

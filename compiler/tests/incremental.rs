@@ -39,7 +39,10 @@ fn editing_one_rule_body_rechecks_only_that_rule() {
     assert_eq!(ExecutionLog::count(&first, "lower_item"), 101);
 
     // A longer body: every later item of the file moves, but none of them changes.
-    compiler.set_text(files[3], rules(3, "args.bytes < 7000 && resource.path like \"/tmp/*\""));
+    compiler.set_text(
+        files[3],
+        rules(3, "args.bytes < 7000 && resource.path like \"/tmp/*\""),
+    );
     run(&compiler);
     let second = log.take();
     assert_eq!(ExecutionLog::count(&second, "parse_file"), 1, "{second:?}");
@@ -62,7 +65,10 @@ fn editing_the_schema_rechecks_rules_that_use_it() {
     compiler.add_file("rules_0.writ", rules(0, "args.bytes < 7"));
     compiler.diagnostics();
     log.take();
-    compiler.set_text(schema, SCHEMA.replace("ring: Int", "ring: Int, team?: String"));
+    compiler.set_text(
+        schema,
+        SCHEMA.replace("ring: Int", "ring: Int, team?: String"),
+    );
     compiler.diagnostics();
     let after = log.take();
     assert_eq!(ExecutionLog::count(&after, "schema"), 1, "{after:?}");
@@ -73,13 +79,26 @@ fn editing_the_schema_rechecks_rules_that_use_it() {
 fn moving_a_rule_in_its_file_updates_positions_without_rechecking() {
     let (mut compiler, log) = Compiler::with_execution_log();
     compiler.add_file("schema.writ", SCHEMA);
-    let file = compiler.add_file("rules.writ", "allow a on fs.write when args.bytes < \"x\"\n");
+    let file = compiler.add_file(
+        "rules.writ",
+        "allow a on fs.write when args.bytes < \"x\"\n",
+    );
     let before = compiler.diagnostics();
     log.take();
-    compiler.set_text(file, "\n\n// a comment\nallow a on fs.write when args.bytes < \"x\"\n");
+    compiler.set_text(
+        file,
+        "\n\n// a comment\nallow a on fs.write when args.bytes < \"x\"\n",
+    );
     let after = compiler.diagnostics();
     let executed = log.take();
-    assert_eq!(ExecutionLog::count(&executed, "check_item"), 0, "{executed:?}");
+    assert_eq!(
+        ExecutionLog::count(&executed, "check_item"),
+        0,
+        "{executed:?}"
+    );
     assert_eq!(before.len(), 1);
-    assert_eq!(after[0].primary.loc.span.start, before[0].primary.loc.span.start + 15);
+    assert_eq!(
+        after[0].primary.loc.span.start,
+        before[0].primary.loc.span.start + 15
+    );
 }

@@ -1,6 +1,9 @@
 fn main() {
     let path = std::env::args().nth(1).expect("path");
-    let n: u32 = std::env::args().nth(2).and_then(|s| s.parse().ok()).unwrap_or(200);
+    let n: u32 = std::env::args()
+        .nth(2)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(200);
     let src = std::fs::read_to_string(path).expect("read");
     let t = std::time::Instant::now();
     for _ in 0..n {

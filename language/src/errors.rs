@@ -49,7 +49,11 @@ pub fn is_keyword(word: &str) -> bool {
 
 /// Builds the error for a chunk that pest rejected. `offset` is where the chunk starts in the
 /// file.
-pub(crate) fn syntax_error_from_pest(chunk: &str, offset: usize, error: Error<Rule>) -> SyntaxError {
+pub(crate) fn syntax_error_from_pest(
+    chunk: &str,
+    offset: usize,
+    error: Error<Rule>,
+) -> SyntaxError {
     if let Some(e) = unterminated_string(chunk, offset) {
         return e;
     }
@@ -89,7 +93,10 @@ pub(crate) fn syntax_error_from_pest(chunk: &str, offset: usize, error: Error<Ru
     let message = if expected.is_empty() {
         format!("unexpected {found_text}")
     } else {
-        format!("expected {}, found {found_text}", join_alternatives(&expected))
+        format!(
+            "expected {}, found {found_text}",
+            join_alternatives(&expected)
+        )
     };
     let (span, label) = match found {
         Some(_) => (found_span, "unexpected here".to_string()),
@@ -130,7 +137,8 @@ pub(crate) fn syntax_error_from_pest(chunk: &str, offset: usize, error: Error<Ru
         let head = before[..previous_word_start].trim_end();
         let effect = &head[head.rfind(char::is_whitespace).map_or(0, |i| i + 1)..];
         if matches!(effect, "allow" | "deny" | "review") {
-            let on_span = Span::new(previous_word_start as u32, before.len() as u32).shift(offset as u32);
+            let on_span =
+                Span::new(previous_word_start as u32, before.len() as u32).shift(offset as u32);
             return SyntaxError {
                 code: "E0001",
                 message: format!("the `{effect}` rule has no name"),
@@ -158,10 +166,17 @@ pub(crate) fn syntax_error_from_pest(chunk: &str, offset: usize, error: Error<Ru
 /// Such text does not begin an item at all, so it shows up as an unexpected `deny`; the mistake
 /// is the name. `at` is where the item keyword starts in `text`, `offset` where `text` starts in
 /// the file.
-pub(crate) fn keyword_after_item_keyword(text: &str, at: usize, offset: usize) -> Option<SyntaxError> {
+pub(crate) fn keyword_after_item_keyword(
+    text: &str,
+    at: usize,
+    offset: usize,
+) -> Option<SyntaxError> {
     let rest = &text[at..];
     let item_word_len = rest.find(|c: char| !(c.is_alphanumeric() || c == '_'))?;
-    if !matches!(&rest[..item_word_len], "allow" | "deny" | "review" | "invariant" | "fn") {
+    if !matches!(
+        &rest[..item_word_len],
+        "allow" | "deny" | "review" | "invariant" | "fn"
+    ) {
         return None;
     }
     let after = &rest[item_word_len..];
@@ -177,7 +192,10 @@ pub(crate) fn keyword_after_item_keyword(text: &str, at: usize, offset: usize) -
         return None;
     }
     let start = offset + at + item_word_len + (after.len() - trimmed.len());
-    Some(keyword_as_name(name, Span::new(start as u32, (start + name_len) as u32)))
+    Some(keyword_as_name(
+        name,
+        Span::new(start as u32, (start + name_len) as u32),
+    ))
 }
 
 pub(crate) fn keyword_as_name(word: &str, span: Span) -> SyntaxError {
@@ -363,7 +381,10 @@ fn token_at(chunk: &str, pos: usize) -> (Span, Option<String>) {
         }
     };
     let len = len.min(rest.len()).min(40);
-    let len = (0..=len).rev().find(|l| rest.is_char_boundary(*l)).unwrap_or(0);
+    let len = (0..=len)
+        .rev()
+        .find(|l| rest.is_char_boundary(*l))
+        .unwrap_or(0);
     (
         Span::new(start as u32, (start + len) as u32),
         Some(rest[..len].to_string()),
@@ -433,10 +454,7 @@ fn unbalanced_delimiter(chunk: &str, offset: usize) -> Option<SyntaxError> {
                     Some((open, _)) => {
                         return Some(SyntaxError {
                             code: "E0004",
-                            message: format!(
-                                "mismatched closing delimiter `{}`",
-                                close as char
-                            ),
+                            message: format!("mismatched closing delimiter `{}`", close as char),
                             span: Span::new((offset + i) as u32, (offset + i + 1) as u32),
                             label: format!(
                                 "expected `{}` to close an earlier `{}`",

@@ -50,7 +50,12 @@ pub struct Outline {
 pub fn outline(src: &str) -> Outline {
     let scan = split::scan(src, 0, src.len(), top_level_start);
     let mut errors = Vec::new();
-    leading_garbage(src, 0, scan.starts.first().copied().unwrap_or(src.len()), &mut errors);
+    leading_garbage(
+        src,
+        0,
+        scan.starts.first().copied().unwrap_or(src.len()),
+        &mut errors,
+    );
     let mut bounds = scan.starts.clone();
     bounds.push(src.len());
     Outline {
@@ -103,7 +108,10 @@ pub fn parse_expr(src: &str) -> Result<Expr, SyntaxError> {
 
 /// Runs pest on one chunk. pest's detailed error tracking (what was expected where) costs
 /// about half of all parsing time, so it is switched on only to explain a chunk that failed.
-fn run_pest(rule: Rule, text: &str) -> Result<pest::iterators::Pairs<'_, Rule>, pest::error::Error<Rule>> {
+fn run_pest(
+    rule: Rule,
+    text: &str,
+) -> Result<pest::iterators::Pairs<'_, Rule>, pest::error::Error<Rule>> {
     WritParser::parse(rule, text).or_else(|_| {
         // The setting is global to the process: one detailed parse at a time, so that no
         // thread switches it off under another.
@@ -160,7 +168,10 @@ fn first_token(src: &str, start: usize, end: usize) -> Option<(Span, &str)> {
         rest.find(char::is_whitespace).unwrap_or(rest.len())
     };
     let found = &rest[..len];
-    Some((Span::new((start + at) as u32, (start + at + len) as u32), found))
+    Some((
+        Span::new((start + at) as u32, (start + at + len) as u32),
+        found,
+    ))
 }
 
 fn parse_item(chunk: &str, offset: usize, errors: &mut Vec<SyntaxError>) -> Option<Item> {
@@ -291,10 +302,7 @@ fn parse_schema_item(
                 builder.errors.push(SyntaxError {
                     code: "E0001",
                     message: format!("expected an item, found `{found}`"),
-                    span: Span::new(
-                        (c + lead) as u32,
-                        (c + lead + found.len()) as u32,
-                    ),
+                    span: Span::new((c + lead) as u32, (c + lead + found.len()) as u32),
                     label: "unexpected after the schema block".to_string(),
                     help: None,
                 });
@@ -431,7 +439,10 @@ impl<'e> Builder<'e> {
     /// Where a pair is, up to its last token (see [`tight_end`]).
     fn span(&self, pair: &P) -> Span {
         let s = pair.as_span();
-        Span::new(self.base + s.start() as u32, self.base + tight_end(pair) as u32)
+        Span::new(
+            self.base + s.start() as u32,
+            self.base + tight_end(pair) as u32,
+        )
     }
 
     fn ident(&self, pair: P) -> Ident {
@@ -552,7 +563,8 @@ impl<'e> Builder<'e> {
             match bytes[i] {
                 b'\\' => i += 2,
                 b'*' => {
-                    let text = self.unescape(&body[piece_start..i], span.start + 1 + piece_start as u32);
+                    let text =
+                        self.unescape(&body[piece_start..i], span.start + 1 + piece_start as u32);
                     if !text.is_empty() {
                         parts.push(LikePart::Literal(text));
                     }
@@ -1113,7 +1125,9 @@ impl<'e> Builder<'e> {
                 relation = None;
             }
             lhs = match token.as_rule() {
-                Rule::like_tail | Rule::is_tail | Rule::has_tail => self.relation_tail(lhs, token.clone()),
+                Rule::like_tail | Rule::is_tail | Rule::has_tail => {
+                    self.relation_tail(lhs, token.clone())
+                }
                 rule => {
                     let op = match (rule, token.as_str()) {
                         (Rule::or_op, _) => BinaryOp::Or,
@@ -1182,11 +1196,18 @@ impl<'e> Builder<'e> {
         if !self.descend(levels, span) {
             return Self::placeholder(span);
         }
-        let prefixes = parts.iter().take_while(|p| p.as_rule() == Rule::unary_op).count();
+        let prefixes = parts
+            .iter()
+            .take_while(|p| p.as_rule() == Rule::unary_op)
+            .count();
         let mut ops: Vec<(UnaryOp, Span)> = parts[..prefixes]
             .iter()
             .map(|p| {
-                let op = if p.as_str() == "!" { UnaryOp::Not } else { UnaryOp::Neg };
+                let op = if p.as_str() == "!" {
+                    UnaryOp::Not
+                } else {
+                    UnaryOp::Neg
+                };
                 (op, self.span(p))
             })
             .collect();
@@ -1194,7 +1215,9 @@ impl<'e> Builder<'e> {
         let postfixes = &parts[prefixes + 1..];
         let mut expr = match ops.last() {
             // `-9223372036854775808` is a literal, not the negation of a number too big for Int.
-            Some(&(UnaryOp::Neg, neg_span)) if primary.as_rule() == Rule::int && postfixes.is_empty() => {
+            Some(&(UnaryOp::Neg, neg_span))
+                if primary.as_rule() == Rule::int && postfixes.is_empty() =>
+            {
                 ops.pop();
                 let span = neg_span.to(self.span(&primary));
                 self.int_literal(&format!("-{}", primary.as_str()), span)
@@ -1291,10 +1314,13 @@ impl<'e> Builder<'e> {
         if !fields.is_empty() && !entries.is_empty() {
             self.errors.push(SyntaxError {
                 code: "E0001",
-                message: "a literal cannot mix record fields (`a: 1`) and map entries (`k => v`)".to_string(),
+                message: "a literal cannot mix record fields (`a: 1`) and map entries (`k => v`)"
+                    .to_string(),
                 span,
                 label: "mixed literal".to_string(),
-                help: Some("use `:` throughout for a record, or `=>` throughout for a map".to_string()),
+                help: Some(
+                    "use `:` throughout for a record, or `=>` throughout for a map".to_string(),
+                ),
             });
         }
         if empty_map || !entries.is_empty() {

@@ -34,7 +34,8 @@ pub(crate) fn schema_decl_start(word: &str, rest: &str) -> bool {
 }
 
 fn next_non_space(rest: &str) -> Option<u8> {
-    rest.bytes().find(|b| !matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
+    rest.bytes()
+        .find(|b| !matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
 }
 
 /// Whether `rest` continues with white space (comments included) and then a name that is not a
@@ -54,12 +55,12 @@ fn starts_name_after_space(rest: &str) -> bool {
         }
         break;
     }
-    let word_len = text
-        .bytes()
-        .take_while(|b| is_ident_byte(*b))
-        .count();
+    let word_len = text.bytes().take_while(|b| is_ident_byte(*b)).count();
     spaced
-        && text.bytes().next().is_some_and(|b| b.is_ascii_alphabetic() || b == b'_')
+        && text
+            .bytes()
+            .next()
+            .is_some_and(|b| b.is_ascii_alphabetic() || b == b'_')
         && !crate::errors::is_keyword(&text[..word_len])
 }
 

@@ -39,7 +39,10 @@ pub fn run(paths: &[PathBuf], format: Format, color: Color) -> ExitCode {
                 Color::Never => false,
                 Color::Auto => std::io::stderr().is_terminal(),
             };
-            eprint!("{}", writ_compiler::render::render(compiler.db(), &diagnostics, color));
+            eprint!(
+                "{}",
+                writ_compiler::render::render(compiler.db(), &diagnostics, color)
+            );
             if errors == 0 {
                 eprintln!(
                     "checked {} file{}: no errors{}",
@@ -64,7 +67,11 @@ pub fn run(paths: &[PathBuf], format: Format, color: Color) -> ExitCode {
             }
         }
     }
-    if errors > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS }
+    if errors > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
 }
 
 fn json(compiler: &Compiler, diagnostics: &[Diagnostic]) -> serde_json::Value {

@@ -47,5 +47,9 @@ pub fn run(paths: &[PathBuf], check: bool) -> ExitCode {
             if unformatted == 1 { "" } else { "s" }
         );
     }
-    if failed || unformatted > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS }
+    if failed || unformatted > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
 }

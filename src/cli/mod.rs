@@ -9,7 +9,11 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 
 #[derive(Parser)]
-#[command(name = "writ", version, about = "Authorization for AI agents: check, format and evaluate Writ policies")]
+#[command(
+    name = "writ",
+    version,
+    about = "Authorization for AI agents: check, format and evaluate Writ policies"
+)]
 pub struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -53,7 +57,11 @@ pub enum Color {
 
 pub fn run(cli: Cli) -> ExitCode {
     match cli.command {
-        Command::Check { paths, format, color } => check::run(&paths, format, color),
+        Command::Check {
+            paths,
+            format,
+            color,
+        } => check::run(&paths, format, color),
         Command::Fmt { paths, check } => fmt::run(&paths, check),
     }
 }

@@ -8,7 +8,11 @@ pub const DEFAULT_POLICIES: &str = "policies";
 /// Every `.writ` file under the given paths (files are taken as given), sorted, deduplicated.
 pub fn writ_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
     let defaults = [PathBuf::from(DEFAULT_POLICIES)];
-    let paths = if paths.is_empty() { &defaults[..] } else { paths };
+    let paths = if paths.is_empty() {
+        &defaults[..]
+    } else {
+        paths
+    };
     let mut files = Vec::new();
     for path in paths {
         if path.is_file() {

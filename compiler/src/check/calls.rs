@@ -192,7 +192,9 @@ impl Checker<'_> {
             if let Some(s) = closest(&name.name, applicable.iter().copied()) {
                 d = d.with_suggestion(s);
             } else if self.helpers.contains_key(name.name.as_str())
-                || writ_stdlib::lookup(&name.name, Kind::Function).next().is_some()
+                || writ_stdlib::lookup(&name.name, Kind::Function)
+                    .next()
+                    .is_some()
             {
                 d = d.with_help(format!("`{0}` is a function: write `{0}(...)`", name.name));
             } else if !applicable.is_empty() {
@@ -203,7 +205,14 @@ impl Checker<'_> {
             self.report(d);
             return Typed::of(Ty::Error);
         }
-        let ty = self.resolve_overload(whole, &name.name, &candidates, &arg_types, args, Some(receiver_span));
+        let ty = self.resolve_overload(
+            whole,
+            &name.name,
+            &candidates,
+            &arg_types,
+            args,
+            Some(receiver_span),
+        );
         if name.name == "matches"
             && let Some(ExprKind::Str(pattern)) = args.first().map(|a| &a.unparen().kind)
             && let Err(e) = writ_stdlib::validate_regex(pattern)
@@ -233,7 +242,11 @@ impl Checker<'_> {
         for (id, builtin) in candidates {
             let mut b = Bindings::default();
             if builtin.params.len() == types.len()
-                && builtin.params.iter().zip(types).all(|(p, t)| unify(p, t, &mut b))
+                && builtin
+                    .params
+                    .iter()
+                    .zip(types)
+                    .all(|(p, t)| unify(p, t, &mut b))
             {
                 self.calls.insert((whole.span.start, whole.span.end), *id);
                 return instantiate(&builtin.ret, &b);
@@ -261,7 +274,10 @@ impl Checker<'_> {
                     self.loc(receiver_span.unwrap_or(whole.span)),
                     format!("this is `{}`", types[0]),
                 )
-                .with_help(format!("`{name}` is a method of {}", backticked(&receivers))),
+                .with_help(format!(
+                    "`{name}` is a method of {}",
+                    backticked(&receivers)
+                )),
             );
             return Ty::Error;
         }
@@ -333,7 +349,11 @@ impl Checker<'_> {
 
 /// `in_workspace(path: String, workspace: Workspace) -> Bool`
 fn helper_signature(sig: &crate::workspace::HelperSig) -> String {
-    let params: Vec<String> = sig.params.iter().map(|(n, t)| format!("{n}: {t}")).collect();
+    let params: Vec<String> = sig
+        .params
+        .iter()
+        .map(|(n, t)| format!("{n}: {t}"))
+        .collect();
     format!("{}({}) -> {}", sig.name, params.join(", "), sig.ret)
 }
 

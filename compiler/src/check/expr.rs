@@ -2,9 +2,7 @@
 
 use std::sync::Arc;
 
-use writ_language::ast::{
-    AttrName, BinaryOp, Expr, ExprKind, Ident, RecordField, Span, UnaryOp,
-};
+use writ_language::ast::{AttrName, BinaryOp, Expr, ExprKind, Ident, RecordField, Span, UnaryOp};
 use writ_stdlib::{Datetime, Decimal, Duration};
 
 use super::facts::{Fact, Facts, Path, path_of, render_path};
@@ -28,7 +26,9 @@ impl Typed {
     }
 }
 
-pub const VARIABLES: &[&str] = &["actor", "resource", "args", "action", "now", "state", "next"];
+pub const VARIABLES: &[&str] = &[
+    "actor", "resource", "args", "action", "now", "state", "next",
+];
 
 impl Checker<'_> {
     pub(crate) fn expr(&mut self, e: &Expr, env: &Env, scope: &mut Scope, facts: &Facts) -> Typed {
@@ -58,7 +58,9 @@ impl Checker<'_> {
                             self.loc(e.span),
                             "invalid duration",
                         )
-                        .with_help("write units from largest to smallest, each once: `1d2h30m15s500ms`"),
+                        .with_help(
+                            "write units from largest to smallest, each once: `1d2h30m15s500ms`",
+                        ),
                     );
                 }
                 Typed::of(Ty::Duration)
@@ -91,7 +93,11 @@ impl Checker<'_> {
                 let receiver = self.expr(target, env, scope, facts).ty;
                 self.method(e, receiver, target.span, name, args, env, scope, facts)
             }
-            ExprKind::Unary { op, operand, op_span } => {
+            ExprKind::Unary {
+                op,
+                operand,
+                op_span,
+            } => {
                 let inner = self.expr(operand, env, scope, facts);
                 Typed::of(self.unary(*op, *op_span, inner.ty, operand))
             }
@@ -114,7 +120,9 @@ impl Checker<'_> {
                 }
                 Typed::of(BOOL)
             }
-            ExprKind::Is { target, ty, within } => self.is(target, ty, within.as_deref(), env, scope, facts),
+            ExprKind::Is { target, ty, within } => {
+                self.is(target, ty, within.as_deref(), env, scope, facts)
+            }
             ExprKind::If {
                 cond,
                 then,
@@ -186,7 +194,11 @@ impl Checker<'_> {
                 scope.push(Name::from(var.name.as_str()), element);
                 let b = self.expr(body, env, scope, &inner_facts);
                 scope.pop();
-                self.expect_bool(&b.ty, body.span, &format!("the body of `{}`", kind.as_str()));
+                self.expect_bool(
+                    &b.ty,
+                    body.span,
+                    &format!("the body of `{}`", kind.as_str()),
+                );
                 Typed::of(BOOL)
             }
             ExprKind::Set(elements) => {
@@ -218,7 +230,10 @@ impl Checker<'_> {
                 for (k, v) in entries {
                     let kt = self.expr(k, env, scope, facts).ty.strip_truth();
                     let vt = self.expr(v, env, scope, facts).ty.strip_truth();
-                    for (acc, t, span, what) in [(&mut key_ty, kt, k.span, "keys"), (&mut value_ty, vt, v.span, "values")] {
+                    for (acc, t, span, what) in [
+                        (&mut key_ty, kt, k.span, "keys"),
+                        (&mut value_ty, vt, v.span, "values"),
+                    ] {
                         match join(acc, &t) {
                             Some(j) => *acc = j,
                             None => {
@@ -248,7 +263,9 @@ impl Checker<'_> {
                     self.loc(span),
                     format!("expected `Bool`, found `{ty}`"),
                 )
-                .with_help("compare it with something, e.g. `x == ...`, or test it with `has`/`in`/`like`"),
+                .with_help(
+                    "compare it with something, e.g. `x == ...`, or test it with `has`/`in`/`like`",
+                ),
             );
         }
     }
@@ -292,7 +309,10 @@ impl Checker<'_> {
             return Typed::of(Ty::Error);
         }
         if self.schema.enums.contains_key(name) {
-            let member = self.schema.enums[name].members.first().map_or("member", |m| m.as_ref());
+            let member = self.schema.enums[name]
+                .members
+                .first()
+                .map_or("member", |m| m.as_ref());
             self.report(
                 Diagnostic::error(
                     "E0101",
@@ -331,7 +351,10 @@ impl Checker<'_> {
         } else if self.schema.entities.contains_key(name) {
             d = d.with_help(format!("to name an entity, write `{name}::\"id\"`"));
         } else if !visible.is_empty() {
-            d = d.with_help(format!("the names in scope here are {}", backticked(&visible)));
+            d = d.with_help(format!(
+                "the names in scope here are {}",
+                backticked(&visible)
+            ));
         }
         self.report(d);
         Typed::of(Ty::Error)
@@ -356,7 +379,8 @@ impl Checker<'_> {
                 ),
                 Context::Test => (
                     "a test",
-                    "a test describes its intent with `intent` and its data with `given`".to_string(),
+                    "a test describes its intent with `intent` and its data with `given`"
+                        .to_string(),
                 ),
                 Context::Invariant => (
                     "an invariant",
@@ -365,7 +389,8 @@ impl Checker<'_> {
                 ),
                 _ => (
                     "an `effect`",
-                    "an effect computes `next`; it reads `state` as it was before the action".to_string(),
+                    "an effect computes `next`; it reads `state` as it was before the action"
+                        .to_string(),
                 ),
             };
             self.report(
@@ -397,7 +422,9 @@ impl Checker<'_> {
                             self.loc(ident.span),
                             "no state declared",
                         )
-                        .with_help("declare it in the schema: `state { budget: Map<Agent, Decimal> }`"),
+                        .with_help(
+                            "declare it in the schema: `state { budget: Map<Agent, Decimal> }`",
+                        ),
                     );
                     return None;
                 }
@@ -458,21 +485,38 @@ impl Checker<'_> {
 
     /// The type of `target.name`, checking that the attribute exists and, if optional, that it
     /// was tested with `has`.
-    fn attribute(&mut self, target_ty: &Ty, target: &Expr, name: &Ident, path: Option<&Path>, facts: &Facts, env: &Env) -> Ty {
+    fn attribute(
+        &mut self,
+        target_ty: &Ty,
+        target: &Expr,
+        name: &Ident,
+        path: Option<&Path>,
+        facts: &Facts,
+        env: &Env,
+    ) -> Ty {
         let mut args_of_action = None;
         let (record, owner, members) = match target_ty {
             Ty::Error => return Ty::Error,
             Ty::Entity(e) => match self.schema.entities.get(e) {
-                Some(info) => (info.attrs.clone(), format!("the entity type `{e}` has no attribute"), "attributes"),
+                Some(info) => (
+                    info.attrs.clone(),
+                    format!("the entity type `{e}` has no attribute"),
+                    "attributes",
+                ),
                 None => return Ty::Error,
             },
             Ty::Record(r) => {
                 let (owner, members) = match (path.map(|p| p.len()), &env.action) {
                     (Some(2), Some(action)) if path.is_some_and(|p| p[0].as_ref() == "args") => {
                         args_of_action = Some(action.clone());
-                        (format!("the action `{action}` has no argument"), "arguments")
+                        (
+                            format!("the action `{action}` has no argument"),
+                            "arguments",
+                        )
                     }
-                    (Some(2), _) if path.is_some_and(|p| matches!(p[0].as_ref(), "state" | "next")) => {
+                    (Some(2), _)
+                        if path.is_some_and(|p| matches!(p[0].as_ref(), "state" | "next")) =>
+                    {
                         ("the state has no field".to_string(), "fields")
                     }
                     _ => ("this record has no field".to_string(), "fields"),
@@ -483,11 +527,20 @@ impl Checker<'_> {
                 self.report(
                     Diagnostic::error(
                         "E0203",
-                        format!("`{}` may be an entity of any type, so it has no known attribute `{}`", snippet(target), name.name),
+                        format!(
+                            "`{}` may be an entity of any type, so it has no known attribute `{}`",
+                            snippet(target),
+                            name.name
+                        ),
                         self.loc(name.span),
                         "type not known here",
                     )
-                    .with_help(format!("narrow it first: `{} is SomeType && {}.{}`", snippet(target), snippet(target), name.name)),
+                    .with_help(format!(
+                        "narrow it first: `{} is SomeType && {}.{}`",
+                        snippet(target),
+                        snippet(target),
+                        name.name
+                    )),
                 );
                 return Ty::Error;
             }
@@ -560,7 +613,11 @@ impl Checker<'_> {
         let lacking: Vec<String> = lacking.iter().map(|a| a.to_string()).collect();
         let message = match lacking.as_slice() {
             [_] => format!("the action `{action}` has no argument `{}`", name.name),
-            _ => format!("the actions {} have no argument `{}`", backticked(&lacking), name.name),
+            _ => format!(
+                "the actions {} have no argument `{}`",
+                backticked(&lacking),
+                name.name
+            ),
         };
         let mut d = Diagnostic::error("E0203", message, self.loc(name.span), "unknown argument");
         if having.is_empty() {
@@ -585,7 +642,14 @@ impl Checker<'_> {
         self.report(d);
     }
 
-    fn index(&mut self, target_ty: Ty, index_ty: Ty, target: &Expr, index: &Expr, facts: &Facts) -> Typed {
+    fn index(
+        &mut self,
+        target_ty: Ty,
+        index_ty: Ty,
+        target: &Expr,
+        index: &Expr,
+        facts: &Facts,
+    ) -> Typed {
         match &target_ty {
             Ty::Error => Typed::of(Ty::Error),
             Ty::Map(k, v) => {
@@ -615,7 +679,10 @@ impl Checker<'_> {
                                     self.loc(index.span),
                                     "read without checking that it is present",
                                 )
-                                .with_help(format!("test it first: `{} has \"{key}\" && ...`", snippet(target))),
+                                .with_help(format!(
+                                    "test it first: `{} has \"{key}\" && ...`",
+                                    snippet(target)
+                                )),
                             );
                         }
                         Typed::of(f.ty.clone())
@@ -649,8 +716,12 @@ impl Checker<'_> {
             },
             other => {
                 let help = match other {
-                    Ty::Set(_) => "a set has no order and no positions: test membership with `x in set`, or look inside with `any`/`all`",
-                    _ => "only maps (and records, with a string literal) can be indexed with `[...]`",
+                    Ty::Set(_) => {
+                        "a set has no order and no positions: test membership with `x in set`, or look inside with `any`/`all`"
+                    }
+                    _ => {
+                        "only maps (and records, with a string literal) can be indexed with `[...]`"
+                    }
                 };
                 self.report(
                     Diagnostic::error(
@@ -763,10 +834,20 @@ impl Checker<'_> {
         }
     }
 
-    fn binary_types(&mut self, op: BinaryOp, op_span: Span, l: Ty, r: Ty, lhs: &Expr, rhs: &Expr) -> Ty {
+    fn binary_types(
+        &mut self,
+        op: BinaryOp,
+        op_span: Span,
+        l: Ty,
+        r: Ty,
+        lhs: &Expr,
+        rhs: &Expr,
+    ) -> Ty {
         if l.is_error() || r.is_error() {
             return match op {
-                BinaryOp::Add | BinaryOp::Sub | BinaryOp::Mul | BinaryOp::Div | BinaryOp::Rem => Ty::Error,
+                BinaryOp::Add | BinaryOp::Sub | BinaryOp::Mul | BinaryOp::Div | BinaryOp::Rem => {
+                    Ty::Error
+                }
                 _ => BOOL,
             };
         }
@@ -823,10 +904,16 @@ impl Checker<'_> {
             BinaryOp::Add | BinaryOp::Sub | BinaryOp::Mul | BinaryOp::Div | BinaryOp::Rem => {
                 let result = match (op, &l, &r) {
                     (_, Ty::Int, Ty::Int) => Some(Ty::Int),
-                    (BinaryOp::Add | BinaryOp::Sub | BinaryOp::Mul, Ty::Decimal, Ty::Decimal) => Some(Ty::Decimal),
-                    (BinaryOp::Add | BinaryOp::Sub, Ty::Duration, Ty::Duration) => Some(Ty::Duration),
+                    (BinaryOp::Add | BinaryOp::Sub | BinaryOp::Mul, Ty::Decimal, Ty::Decimal) => {
+                        Some(Ty::Decimal)
+                    }
+                    (BinaryOp::Add | BinaryOp::Sub, Ty::Duration, Ty::Duration) => {
+                        Some(Ty::Duration)
+                    }
                     (BinaryOp::Mul, Ty::Duration, Ty::Int) => Some(Ty::Duration),
-                    (BinaryOp::Add | BinaryOp::Sub, Ty::Datetime, Ty::Duration) => Some(Ty::Datetime),
+                    (BinaryOp::Add | BinaryOp::Sub, Ty::Datetime, Ty::Duration) => {
+                        Some(Ty::Datetime)
+                    }
                     (BinaryOp::Sub, Ty::Datetime, Ty::Datetime) => Some(Ty::Duration),
                     (BinaryOp::Add, Ty::String, Ty::String) => Some(Ty::String),
                     _ => None,
@@ -861,7 +948,15 @@ impl Checker<'_> {
 
     /// `actor == resource.owner` between an `Agent` and a `User`: if one side has exactly one
     /// attribute of the other side's type, that is most likely what was meant.
-    fn entity_attribute_help(&self, d: Diagnostic, l: &Ty, r: &Ty, lhs: &Expr, rhs: &Expr, op: BinaryOp) -> Diagnostic {
+    fn entity_attribute_help(
+        &self,
+        d: Diagnostic,
+        l: &Ty,
+        r: &Ty,
+        lhs: &Expr,
+        rhs: &Expr,
+        op: BinaryOp,
+    ) -> Diagnostic {
         let (Ty::Entity(a), Ty::Entity(b)) = (l, r) else {
             return d;
         };
@@ -889,12 +984,25 @@ impl Checker<'_> {
     }
 
     /// `==` between an enum and a string literal naming one of its members.
-    fn enum_string_help(&self, d: Diagnostic, l: &Ty, r: &Ty, lhs: &Expr, rhs: &Expr) -> Diagnostic {
+    fn enum_string_help(
+        &self,
+        d: Diagnostic,
+        l: &Ty,
+        r: &Ty,
+        lhs: &Expr,
+        rhs: &Expr,
+    ) -> Diagnostic {
         let (enum_name, literal) = match (l, r, &lhs.unparen().kind, &rhs.unparen().kind) {
-            (Ty::Enum(e), Ty::String, _, ExprKind::Str(s)) | (Ty::String, Ty::Enum(e), ExprKind::Str(s), _) => (e, s),
+            (Ty::Enum(e), Ty::String, _, ExprKind::Str(s))
+            | (Ty::String, Ty::Enum(e), ExprKind::Str(s), _) => (e, s),
             _ => return d,
         };
-        if self.schema.enums.get(enum_name).is_some_and(|info| info.members.iter().any(|m| m.as_ref() == literal)) {
+        if self
+            .schema
+            .enums
+            .get(enum_name)
+            .is_some_and(|info| info.members.iter().any(|m| m.as_ref() == literal))
+        {
             d.with_help(format!("name the member instead: `{enum_name}.{literal}`"))
         } else {
             d
@@ -907,7 +1015,9 @@ impl Checker<'_> {
             Ty::Entity(container) => match l {
                 Ty::Entity(member) => return self.related(member, container, lhs, rhs),
                 Ty::AnyEntity => {}
-                other => self.report_in_operand(other, lhs, "an entity, to test the entity hierarchy"),
+                other => {
+                    self.report_in_operand(other, lhs, "an entity, to test the entity hierarchy")
+                }
             },
             Ty::AnyEntity => {
                 if !l.is_entity() {
@@ -915,7 +1025,9 @@ impl Checker<'_> {
                 }
             }
             Ty::Set(element) => match (l, &**element) {
-                (Ty::Entity(member), Ty::Entity(container)) => return self.related(member, container, lhs, rhs),
+                (Ty::Entity(member), Ty::Entity(container)) => {
+                    return self.related(member, container, lhs, rhs);
+                }
                 (l, element) if assignable(l, element) => {}
                 (l, element) => {
                     self.report(Diagnostic::error(
@@ -982,7 +1094,9 @@ impl Checker<'_> {
         }
         let mut d = Diagnostic::error(
             "E0205",
-            format!("`{member}` entities are never in `{container}` entities, so this is always false"),
+            format!(
+                "`{member}` entities are never in `{container}` entities, so this is always false"
+            ),
             self.loc(lhs.span),
             format!("this is `{member}`"),
         )
@@ -992,7 +1106,10 @@ impl Checker<'_> {
                 d.with_help(format!("the schema gives `{member}` no parent types; declare one with `entity {member} in {container}`"))
             } else {
                 let parents: Vec<String> = info.parents.iter().map(|p| p.to_string()).collect();
-                d.with_help(format!("`{member}` can only be in {}", backticked(&parents)))
+                d.with_help(format!(
+                    "`{member}` can only be in {}",
+                    backticked(&parents)
+                ))
             };
         }
         self.all_env_only.push(d);
@@ -1010,7 +1127,8 @@ impl Checker<'_> {
             ));
             return;
         }
-        let (ExprKind::Int(a), ExprKind::Int(b)) = (&lhs.unparen().kind, &rhs.unparen().kind) else {
+        let (ExprKind::Int(a), ExprKind::Int(b)) = (&lhs.unparen().kind, &rhs.unparen().kind)
+        else {
             return;
         };
         let result = match op {
@@ -1031,7 +1149,14 @@ impl Checker<'_> {
         }
     }
 
-    fn has(&mut self, target: &Expr, attrs: &[AttrName], env: &Env, scope: &mut Scope, facts: &Facts) -> Typed {
+    fn has(
+        &mut self,
+        target: &Expr,
+        attrs: &[AttrName],
+        env: &Env,
+        scope: &mut Scope,
+        facts: &Facts,
+    ) -> Typed {
         let mut ty = self.expr(target, env, scope, facts).ty;
         let mut path = path_of(target);
         let mut out = Facts::none();
@@ -1042,7 +1167,12 @@ impl Checker<'_> {
             }
             let record = match &ty {
                 Ty::Error => return Typed::of(BOOL),
-                Ty::AnyEntity => return Typed { ty: BOOL, facts: out },
+                Ty::AnyEntity => {
+                    return Typed {
+                        ty: BOOL,
+                        facts: out,
+                    };
+                }
                 Ty::Entity(e) => match self.schema.entities.get(e) {
                     Some(info) => info.attrs.clone(),
                     None => return Typed::of(BOOL),
@@ -1065,7 +1195,10 @@ impl Checker<'_> {
                 None => {
                     let mut d = Diagnostic::error(
                         "E0203",
-                        format!("`{}` never has an attribute `{}`: this is always false", ty, attr.name),
+                        format!(
+                            "`{}` never has an attribute `{}`: this is always false",
+                            ty, attr.name
+                        ),
                         self.loc(attr.span),
                         "no such attribute",
                     );
@@ -1098,21 +1231,45 @@ impl Checker<'_> {
         }
     }
 
-    fn is(&mut self, target: &Expr, ty: &Ident, within: Option<&Expr>, env: &Env, scope: &mut Scope, facts: &Facts) -> Typed {
+    fn is(
+        &mut self,
+        target: &Expr,
+        ty: &Ident,
+        within: Option<&Expr>,
+        env: &Env,
+        scope: &mut Scope,
+        facts: &Facts,
+    ) -> Typed {
         let target_ty = self.expr(target, env, scope, facts).ty;
         let tested: Option<Name> = if self.schema.entities.contains_key(ty.name.as_str()) {
             Some(Name::from(ty.name.as_str()))
         } else {
-            if self.schema.enums.contains_key(ty.name.as_str()) || crate::types::primitive(&ty.name).is_some() {
+            if self.schema.enums.contains_key(ty.name.as_str())
+                || crate::types::primitive(&ty.name).is_some()
+            {
                 let help = if self.schema.enums.contains_key(ty.name.as_str()) {
-                    format!("to test an enum's value, compare it: `x == {}.{}`", ty.name, self.schema.enums[ty.name.as_str()].members.first().map_or("member", |m| m.as_ref()))
+                    format!(
+                        "to test an enum's value, compare it: `x == {}.{}`",
+                        ty.name,
+                        self.schema.enums[ty.name.as_str()]
+                            .members
+                            .first()
+                            .map_or("member", |m| m.as_ref())
+                    )
                 } else {
-                    format!("{} `{}` value's type is known without testing it", super::items::article(&ty.name), ty.name)
+                    format!(
+                        "{} `{}` value's type is known without testing it",
+                        super::items::article(&ty.name),
+                        ty.name
+                    )
                 };
                 self.report(
                     Diagnostic::error(
                         "E0209",
-                        format!("`{}` is not an entity type; `is` tests the type of an entity", ty.name),
+                        format!(
+                            "`{}` is not an entity type; `is` tests the type of an entity",
+                            ty.name
+                        ),
                         self.loc(ty.span),
                         "not an entity type",
                     )
@@ -1157,23 +1314,44 @@ impl Checker<'_> {
         if let Some(p) = path_of(target) {
             out.add(Fact::Is(p, tested));
         }
-        let truth = if within.is_some() && truth == Truth::True { Truth::Unknown } else { truth };
+        let truth = if within.is_some() && truth == Truth::True {
+            Truth::Unknown
+        } else {
+            truth
+        };
         Typed {
             ty: Ty::Bool(truth),
             facts: out,
         }
     }
 
-    pub(crate) fn record_literal(&mut self, fields: &[RecordField], env: &Env, scope: &mut Scope, facts: &Facts) -> Ty {
+    pub(crate) fn record_literal(
+        &mut self,
+        fields: &[RecordField],
+        env: &Env,
+        scope: &mut Scope,
+        facts: &Facts,
+    ) -> Ty {
         let mut record = RecordTy::default();
         for f in fields {
             let ty = self.expr(&f.value, env, scope, facts).ty.strip_truth();
             let name = Name::from(f.name.name.as_str());
             if record.fields.contains_key(&name) {
-                self.report(duplicate_field(self.loc(f.name.span), fields, &f.name, |s| self.loc(s)));
+                self.report(duplicate_field(
+                    self.loc(f.name.span),
+                    fields,
+                    &f.name,
+                    |s| self.loc(s),
+                ));
                 continue;
             }
-            record.fields.insert(name, Field { ty, optional: false });
+            record.fields.insert(
+                name,
+                Field {
+                    ty,
+                    optional: false,
+                },
+            );
         }
         Ty::Record(Arc::new(record))
     }
@@ -1184,7 +1362,9 @@ pub(crate) fn snippet(e: &Expr) -> String {
     match path_of(e) {
         Some(p) => render_path(&p),
         None => match &e.kind {
-            ExprKind::Method { target, name, .. } => format!("{}.{}(...)", snippet(target), name.name),
+            ExprKind::Method { target, name, .. } => {
+                format!("{}.{}(...)", snippet(target), name.name)
+            }
             ExprKind::Index { target, .. } => format!("{}[...]", snippet(target)),
             ExprKind::Call { callee, .. } => format!("{}(...)", callee.name),
             _ => "this".to_string(),
@@ -1196,10 +1376,18 @@ pub(crate) fn snippet(e: &Expr) -> String {
 /// already there (a signature, say) stays, as a note.
 pub(crate) fn mismatch_help(mut d: Diagnostic, found: &Ty, expected: &Ty) -> Diagnostic {
     let help = match (found, expected) {
-        (Ty::Record(r), Ty::Map(..)) if r.fields.is_empty() => "`{}` is an empty record; an empty map is written `{=>}`",
-        (Ty::Int, Ty::Decimal) => "write the integer as a decimal (`1.0`) or convert it with `.toDecimal()`",
-        (Ty::String, Ty::IpAddr) => "make an address or a range from text with `ip(\"10.0.0.0/8\")`",
-        (Ty::String, Ty::Decimal) => "write a decimal literal such as `12.50`, or convert text with `decimal(\"12.50\")`",
+        (Ty::Record(r), Ty::Map(..)) if r.fields.is_empty() => {
+            "`{}` is an empty record; an empty map is written `{=>}`"
+        }
+        (Ty::Int, Ty::Decimal) => {
+            "write the integer as a decimal (`1.0`) or convert it with `.toDecimal()`"
+        }
+        (Ty::String, Ty::IpAddr) => {
+            "make an address or a range from text with `ip(\"10.0.0.0/8\")`"
+        }
+        (Ty::String, Ty::Decimal) => {
+            "write a decimal literal such as `12.50`, or convert text with `decimal(\"12.50\")`"
+        }
         (Ty::String, Ty::Datetime) => "write a datetime literal such as `@2026-01-31T09:30:00Z`",
         (Ty::String, Ty::Duration) => "write a duration literal such as `1h30m`",
         _ => return d,

@@ -81,7 +81,9 @@ impl Checker<'_> {
             let explained = match clause_index {
                 Some(i) => {
                     let span = rule.clauses[i].span;
-                    errors.iter().any(|e| span.start <= e.start && e.end <= span.end)
+                    errors
+                        .iter()
+                        .any(|e| span.start <= e.start && e.end <= span.end)
                 }
                 None => !errors.is_empty(),
             };
@@ -96,15 +98,24 @@ impl Checker<'_> {
             }
             if let Some(i) = clause_index {
                 let clause = &rule.clauses[i];
-                let never = if matches!(clause.kind, ClauseKind::Unless(_)) { "always true" } else { "never true" };
-                d = d.with_label(self.loc(clause.span), format!("this condition is {never} for the actions the rule is `on`"));
+                let never = if matches!(clause.kind, ClauseKind::Unless(_)) {
+                    "always true"
+                } else {
+                    "never true"
+                };
+                d = d.with_label(
+                    self.loc(clause.span),
+                    format!("this condition is {never} for the actions the rule is `on`"),
+                );
             }
             d = d.with_help("check the `on` list against the types the conditions test with `is`");
             self.report(d);
         } else {
             for (i, clause) in rule.clauses.iter().enumerate() {
                 if let ClauseKind::When(e) = &clause.kind
-                    && outcomes.iter().all(|o| o.clauses.get(i).copied().flatten() == Some(Truth::True))
+                    && outcomes
+                        .iter()
+                        .all(|o| o.clauses.get(i).copied().flatten() == Some(Truth::True))
                     && !matches!(e.unparen().kind, ExprKind::Bool(true))
                 {
                     self.report(
@@ -126,10 +137,14 @@ impl Checker<'_> {
     fn merge(&mut self, outcomes: &[EnvOutcome]) {
         // The same mistake may read a little differently per environment (naming the action,
         // say): what identifies it is its code and where it is.
-        let same = |a: &Diagnostic, b: &Diagnostic| a.code == b.code && a.primary.loc == b.primary.loc;
+        let same =
+            |a: &Diagnostic, b: &Diagnostic| a.code == b.code && a.primary.loc == b.primary.loc;
         for (i, outcome) in outcomes.iter().enumerate() {
             for d in &outcome.diagnostics {
-                if outcomes[..i].iter().any(|o| o.diagnostics.iter().any(|x| same(x, d))) {
+                if outcomes[..i]
+                    .iter()
+                    .any(|o| o.diagnostics.iter().any(|x| same(x, d)))
+                {
                     continue;
                 }
                 let cases: Vec<&str> = outcomes
@@ -151,7 +166,10 @@ impl Checker<'_> {
         }
         if let Some(first) = outcomes.first() {
             for d in &first.all_env_only {
-                if outcomes.iter().all(|o| o.all_env_only.iter().any(|x| same(x, d))) {
+                if outcomes
+                    .iter()
+                    .all(|o| o.all_env_only.iter().any(|x| same(x, d)))
+                {
                     self.report(d.clone());
                 }
             }
@@ -191,8 +209,13 @@ impl Checker<'_> {
                     ClauseKind::Approver(e) => {
                         let ty = self.expr(e, env, &mut scope, &facts).ty;
                         let ok = match &ty {
-                            Ty::Set(inner) => matches!(**inner, Ty::String | Ty::Entity(_) | Ty::AnyEntity | Ty::Never | Ty::Error),
-                            t => matches!(t, Ty::String | Ty::Entity(_) | Ty::AnyEntity | Ty::Error),
+                            Ty::Set(inner) => matches!(
+                                **inner,
+                                Ty::String | Ty::Entity(_) | Ty::AnyEntity | Ty::Never | Ty::Error
+                            ),
+                            t => {
+                                matches!(t, Ty::String | Ty::Entity(_) | Ty::AnyEntity | Ty::Error)
+                            }
                         };
                         if !ok {
                             self.report(
@@ -216,7 +239,9 @@ impl Checker<'_> {
                                     self.loc(e.span),
                                     format!("this is `{ty}`"),
                                 )
-                                .with_help("describe what must happen: `obligation \"notify-owner\"`"),
+                                .with_help(
+                                    "describe what must happen: `obligation \"notify-owner\"`",
+                                ),
                             );
                         }
                     }
@@ -313,7 +338,9 @@ impl Checker<'_> {
                 "matches no action",
             );
             let suggestion = match pattern {
-                ActionPattern::Exact(q) => closest(&q.dotted(), self.schema.actions.keys().map(|k| k.as_ref())),
+                ActionPattern::Exact(q) => {
+                    closest(&q.dotted(), self.schema.actions.keys().map(|k| k.as_ref()))
+                }
                 ActionPattern::Prefix(q, _) => {
                     let prefixes: BTreeSet<String> = self
                         .schema
@@ -321,15 +348,16 @@ impl Checker<'_> {
                         .keys()
                         .filter_map(|k| k.rsplit_once('.').map(|(p, _)| p.to_string()))
                         .collect();
-                    closest(&q.dotted(), prefixes.iter().map(|p| p.as_str())).map(|p| format!("{p}.*"))
+                    closest(&q.dotted(), prefixes.iter().map(|p| p.as_str()))
+                        .map(|p| format!("{p}.*"))
                 }
                 ActionPattern::Any(_) => None,
             };
             d = match suggestion {
                 Some(s) => d.with_suggestion(s),
-                None if self.schema.actions.is_empty() => {
-                    d.with_help("the schema declares no actions: declare one with `action fs.read on File`")
-                }
+                None if self.schema.actions.is_empty() => d.with_help(
+                    "the schema declares no actions: declare one with `action fs.read on File`",
+                ),
                 None => {
                     let groups: BTreeSet<String> = self
                         .schema
@@ -339,9 +367,10 @@ impl Checker<'_> {
                         .collect();
                     let groups: Vec<String> = groups.into_iter().collect();
                     match pattern {
-                        ActionPattern::Prefix(..) if !groups.is_empty() => {
-                            d.with_help(format!("the declared groups of actions are {}", backticked(&groups)))
-                        }
+                        ActionPattern::Prefix(..) if !groups.is_empty() => d.with_help(format!(
+                            "the declared groups of actions are {}",
+                            backticked(&groups)
+                        )),
                         _ => d,
                     }
                 }
@@ -375,7 +404,10 @@ impl Checker<'_> {
     }
 
     pub(super) fn function(&mut self, f: &ast::Function) {
-        if writ_stdlib::lookup(&f.name.name, Kind::Function).next().is_some() {
+        if writ_stdlib::lookup(&f.name.name, Kind::Function)
+            .next()
+            .is_some()
+        {
             self.report(
                 Diagnostic::error(
                     "E0115",
@@ -406,12 +438,20 @@ impl Checker<'_> {
             scope.push(Name::from(p.name.name.as_str()), ty);
         }
         let ret = self.resolve_type(&f.ret);
-        let body = self.expr(&f.body, &Env::plain(Context::Helper), &mut scope, &Facts::none());
+        let body = self.expr(
+            &f.body,
+            &Env::plain(Context::Helper),
+            &mut scope,
+            &Facts::none(),
+        );
         if !assignable(&body.ty, &ret) {
             self.report(mismatch_help(
                 Diagnostic::error(
                     "E0201",
-                    format!("`{}` returns `{ret}`, but its body is `{}`", f.name.name, body.ty),
+                    format!(
+                        "`{}` returns `{ret}`, but its body is `{}`",
+                        f.name.name, body.ty
+                    ),
                     self.loc(f.body.span),
                     format!("expected `{ret}`, found `{}`", body.ty),
                 )
@@ -448,7 +488,10 @@ impl Checker<'_> {
             self.loc(u.path.span),
             "unknown module",
         );
-        let modules: Vec<&str> = writ_stdlib::prelude_modules().iter().map(|m| m.name).collect();
+        let modules: Vec<&str> = writ_stdlib::prelude_modules()
+            .iter()
+            .map(|m| m.name)
+            .collect();
         if let Some(s) = closest(&name, modules.iter().copied()) {
             d = d.with_suggestion(s);
         } else if !modules.is_empty() {
@@ -461,7 +504,9 @@ impl Checker<'_> {
     /// The `effect` blocks of a schema's actions: each assignment updates `state`.
     pub(super) fn effects(&mut self, schema_block: &ast::Schema) {
         for decl in &schema_block.decls {
-            let SchemaDecl::Action(a) = decl else { continue };
+            let SchemaDecl::Action(a) = decl else {
+                continue;
+            };
             let Some(effect) = &a.effect else { continue };
             let Some(info) = self.schema.actions.get(a.name.dotted().as_str()) else {
                 continue;
@@ -474,11 +519,16 @@ impl Checker<'_> {
                 self.report(
                     Diagnostic::error(
                         "E0119",
-                        format!("the action `{}` has an effect, but the schema declares no `state`", info.name),
+                        format!(
+                            "the action `{}` has an effect, but the schema declares no `state`",
+                            info.name
+                        ),
                         self.loc(effect.span),
                         "nothing to update",
                     )
-                    .with_help("declare what effects update: `state { spent: Map<Agent, Decimal> }`"),
+                    .with_help(
+                        "declare what effects update: `state { spent: Map<Agent, Decimal> }`",
+                    ),
                 );
                 continue;
             }
@@ -497,7 +547,10 @@ impl Checker<'_> {
             self.report(
                 Diagnostic::error(
                     "E0214",
-                    format!("an effect can only update `state`, not `{}`", snippet(&a.target)),
+                    format!(
+                        "an effect can only update `state`, not `{}`",
+                        snippet(&a.target)
+                    ),
                     self.loc(a.target.span),
                     "not a place in `state`",
                 )
@@ -507,7 +560,9 @@ impl Checker<'_> {
         }
         let target = self.expr(&a.target, env, &mut scope, &Facts::none()).ty;
         let value = self.expr(&a.value, env, &mut scope, &Facts::none()).ty;
-        if a.op != AssignOp::Set && !matches!(target, Ty::Int | Ty::Decimal | Ty::Duration | Ty::Error) {
+        if a.op != AssignOp::Set
+            && !matches!(target, Ty::Int | Ty::Decimal | Ty::Duration | Ty::Error)
+        {
             self.report(Diagnostic::error(
                 "E0214",
                 format!("`{}` needs a number, but `{}` is `{target}`", a.op.as_str(), snippet(&a.target)),
@@ -520,7 +575,10 @@ impl Checker<'_> {
             self.report(mismatch_help(
                 Diagnostic::error(
                     "E0201",
-                    format!("`{}` is `{target}`, but this is `{value}`", snippet(&a.target)),
+                    format!(
+                        "`{}` is `{target}`, but this is `{value}`",
+                        snippet(&a.target)
+                    ),
                     self.loc(a.value.span),
                     format!("expected `{target}`, found `{value}`"),
                 ),
@@ -539,13 +597,23 @@ impl Checker<'_> {
         for step in &t.steps {
             match &step.kind {
                 TestStepKind::GivenFile(_) => {}
-                TestStepKind::GivenEntity { uid, attrs, parents } => {
+                TestStepKind::GivenEntity {
+                    uid,
+                    attrs,
+                    parents,
+                } => {
                     let Some(entity) = self.entity_reference(uid, &env, &mut scope) else {
                         continue;
                     };
                     let info = self.schema.entities.get(&entity).cloned();
                     if let (Some(attrs), Some(info)) = (attrs, &info) {
-                        self.record_against(&info.attrs, attrs, false, &format!("`{entity}`"), "attribute");
+                        self.record_against(
+                            &info.attrs,
+                            attrs,
+                            false,
+                            &format!("`{entity}`"),
+                            "attribute",
+                        );
                     }
                     if let Some(parents) = parents {
                         let elements = match &parents.kind {
@@ -568,7 +636,9 @@ impl Checker<'_> {
                                 self.report(
                                     Diagnostic::error(
                                         "E0205",
-                                        format!("`{entity}` entities are never in `{parent}` entities"),
+                                        format!(
+                                            "`{entity}` entities are never in `{parent}` entities"
+                                        ),
                                         self.loc(p.span),
                                         "not a parent type in the schema",
                                     )
@@ -590,26 +660,37 @@ impl Checker<'_> {
                 TestStepKind::GivenTime(e) => {
                     let ty = self.expr(e, &env, &mut scope, &none).ty;
                     if !assignable(&ty, &Ty::Datetime) {
-                        self.report(Diagnostic::error(
-                            "E0201",
-                            format!("the time is a `Datetime`, but this is `{ty}`"),
-                            self.loc(e.span),
-                            "expected `Datetime`",
-                        ).with_help("write a datetime literal: `@2026-01-31T09:00:00Z`"));
+                        self.report(
+                            Diagnostic::error(
+                                "E0201",
+                                format!("the time is a `Datetime`, but this is `{ty}`"),
+                                self.loc(e.span),
+                                "expected `Datetime`",
+                            )
+                            .with_help("write a datetime literal: `@2026-01-31T09:00:00Z`"),
+                        );
                     }
                 }
                 TestStepKind::GivenGrant(e) => {
                     self.expr(e, &env, &mut scope, &none);
                 }
-                TestStepKind::Intent { action, actor, resource, args } => {
+                TestStepKind::Intent {
+                    action,
+                    actor,
+                    resource,
+                    args,
+                } => {
                     intents += 1;
                     if intents > 1 {
-                        self.report(Diagnostic::error(
-                            "E0232",
-                            "a test proposes one intent",
-                            self.loc(step.span),
-                            "second intent",
-                        ).with_help("write another test for another intent"));
+                        self.report(
+                            Diagnostic::error(
+                                "E0232",
+                                "a test proposes one intent",
+                                self.loc(step.span),
+                                "second intent",
+                            )
+                            .with_help("write another test for another intent"),
+                        );
                         continue;
                     }
                     self.intent(action, actor, resource.as_ref(), args.as_ref(), step.span);
@@ -632,7 +713,11 @@ impl Checker<'_> {
             }
         }
         for (count, what, example) in [
-            (intents, "`intent`", "intent fs.read by Agent::\"a\" on File::\"f\""),
+            (
+                intents,
+                "`intent`",
+                "intent fs.read by Agent::\"a\" on File::\"f\"",
+            ),
             (expects, "`expect`", "expect deny"),
         ] {
             if count == 0 {
@@ -650,7 +735,12 @@ impl Checker<'_> {
     }
 
     fn expected_rule(&mut self, decision: Effect, rule: &ast::Ident) {
-        match self.names.rules.get(rule.name.as_str()).and_then(|v| v.first()) {
+        match self
+            .names
+            .rules
+            .get(rule.name.as_str())
+            .and_then(|v| v.first())
+        {
             None => {
                 let mut d = Diagnostic::error(
                     "E0109",
@@ -668,7 +758,11 @@ impl Checker<'_> {
                     self.report(
                         Diagnostic::error(
                             "E0233",
-                            format!("`{}` is {} `{effect}` rule, so it cannot decide `{decision}`", rule.name, article(effect.as_str())),
+                            format!(
+                                "`{}` is {} `{effect}` rule, so it cannot decide `{decision}`",
+                                rule.name,
+                                article(effect.as_str())
+                            ),
                             self.loc(rule.span),
                             format!("{} `{effect}` rule", article(effect.as_str())),
                         )
@@ -679,7 +773,10 @@ impl Checker<'_> {
                     self.report(
                         Diagnostic::error(
                             "E0233",
-                            format!("`{}` is an invariant; decisions name the rule that decided", rule.name),
+                            format!(
+                                "`{}` is an invariant; decisions name the rule that decided",
+                                rule.name
+                            ),
                             self.loc(rule.span),
                             "an invariant",
                         )
@@ -691,7 +788,14 @@ impl Checker<'_> {
         }
     }
 
-    fn intent(&mut self, action: &ast::QualName, actor: &Expr, resource: Option<&Expr>, args: Option<&Expr>, span: writ_language::ast::Span) {
+    fn intent(
+        &mut self,
+        action: &ast::QualName,
+        actor: &Expr,
+        resource: Option<&Expr>,
+        args: Option<&Expr>,
+        span: writ_language::ast::Span,
+    ) {
         let env = Env::plain(Context::Test);
         let mut scope = Scope::default();
         let actor_ty = self.entity_reference(actor, &env, &mut scope);
@@ -735,7 +839,10 @@ impl Checker<'_> {
             self.report(
                 Diagnostic::error(
                     "E0219",
-                    format!("`{name}` acts on {}, but the intent names no resource", backticked(&names)),
+                    format!(
+                        "`{name}` acts on {}, but the intent names no resource",
+                        backticked(&names)
+                    ),
                     self.loc(span),
                     "missing `on ...`",
                 )
@@ -743,7 +850,9 @@ impl Checker<'_> {
             );
         }
         match args {
-            Some(args) => self.record_against(&info.args, args, false, &format!("`{name}`"), "argument"),
+            Some(args) => {
+                self.record_against(&info.args, args, false, &format!("`{name}`"), "argument")
+            }
             None => {
                 let missing: Vec<String> = info
                     .args
@@ -756,7 +865,11 @@ impl Checker<'_> {
                     self.report(
                         Diagnostic::error(
                             "E0219",
-                            format!("`{name}` needs the argument{} {}", if missing.len() == 1 { "" } else { "s" }, backticked(&missing)),
+                            format!(
+                                "`{name}` needs the argument{} {}",
+                                if missing.len() == 1 { "" } else { "s" },
+                                backticked(&missing)
+                            ),
                             self.loc(span),
                             "missing arguments",
                         )
@@ -783,7 +896,9 @@ impl Checker<'_> {
                 if !ty.is_error() {
                     self.report(Diagnostic::error(
                         "E0201",
-                        format!("expected an entity reference such as `User::\"alice\"`, found `{ty}`"),
+                        format!(
+                            "expected an entity reference such as `User::\"alice\"`, found `{ty}`"
+                        ),
                         self.loc(e.span),
                         "not an entity reference",
                     ));
@@ -795,7 +910,14 @@ impl Checker<'_> {
 
     /// Checks a record literal against a record type field by field, so each mistake gets its
     /// own message. `partial` allows required fields to be left out.
-    fn record_against(&mut self, expected: &RecordTy, e: &Expr, partial: bool, owner: &str, what: &str) {
+    fn record_against(
+        &mut self,
+        expected: &RecordTy,
+        e: &Expr,
+        partial: bool,
+        owner: &str,
+        what: &str,
+    ) {
         let env = Env::plain(Context::Test);
         let mut scope = Scope::default();
         let ExprKind::Record(fields) = &e.unparen().kind else {
@@ -813,7 +935,12 @@ impl Checker<'_> {
         let mut given = BTreeSet::new();
         for f in fields {
             if !given.insert(f.name.name.as_str()) {
-                self.report(duplicate_field(self.loc(f.name.span), fields, &f.name, |s| self.loc(s)));
+                self.report(duplicate_field(
+                    self.loc(f.name.span),
+                    fields,
+                    &f.name,
+                    |s| self.loc(s),
+                ));
                 continue;
             }
             match expected.fields.get(f.name.name.as_str()) {
@@ -824,13 +951,19 @@ impl Checker<'_> {
                         self.loc(f.name.span),
                         format!("unknown {what}"),
                     );
-                    if let Some(s) = closest(&f.name.name, expected.fields.keys().map(|k| k.as_ref())) {
+                    if let Some(s) =
+                        closest(&f.name.name, expected.fields.keys().map(|k| k.as_ref()))
+                    {
                         d = d.with_suggestion(s);
                     }
                     self.report(d);
                     self.expr(&f.value, &env, &mut scope, &Facts::none());
                 }
-                Some(field) => self.value_against(&field.ty, &f.value, &format!("the {what} `{}` is", f.name.name)),
+                Some(field) => self.value_against(
+                    &field.ty,
+                    &f.value,
+                    &format!("the {what} `{}` is", f.name.name),
+                ),
             }
         }
         if !partial {
@@ -852,7 +985,11 @@ impl Checker<'_> {
                         self.loc(e.span),
                         format!("missing {what}s"),
                     )
-                    .with_help(format!("add {}: `{}`", if missing.len() == 1 { "it" } else { "them" }, fields_template(&missing))),
+                    .with_help(format!(
+                        "add {}: `{}`",
+                        if missing.len() == 1 { "it" } else { "them" },
+                        fields_template(&missing)
+                    )),
                 );
             }
         }
@@ -873,7 +1010,14 @@ impl Checker<'_> {
                 }
             }
             _ => {
-                let ty = self.expr(e, &Env::plain(Context::Test), &mut Scope::default(), &Facts::none()).ty;
+                let ty = self
+                    .expr(
+                        e,
+                        &Env::plain(Context::Test),
+                        &mut Scope::default(),
+                        &Facts::none(),
+                    )
+                    .ty;
                 if !assignable(&ty, expected) {
                     self.report(mismatch_help(
                         Diagnostic::error(

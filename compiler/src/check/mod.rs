@@ -23,7 +23,6 @@ use crate::schema::{Schema, schema};
 use crate::types::{Name, Ty};
 use crate::workspace::{HelperSig, NameIndex, helper_signatures, name_index};
 
-
 /// What checking an item found.
 #[derive(Clone, PartialEq, Eq, Debug, Default)]
 pub struct ItemCheck {
