@@ -146,6 +146,15 @@ pub fn tag_of(kind: &ItemKind) -> ItemTag {
         ItemKind::Invariant(_) => ItemTag::Invariant,
         ItemKind::Function(_) => ItemTag::Function,
         ItemKind::Test(_) => ItemTag::Test,
+        // A broken item keeps the tag it will have once fixed, so that it keeps its identity.
+        ItemKind::Broken(b) => match b.keyword.as_str() {
+            "allow" | "review" | "deny" => ItemTag::Rule,
+            "invariant" => ItemTag::Invariant,
+            "fn" => ItemTag::Function,
+            "test" => ItemTag::Test,
+            "use" => ItemTag::Use,
+            _ => ItemTag::Schema,
+        },
     }
 }
 

@@ -219,11 +219,16 @@ fn helper_graph_diagnostics(db: &dyn salsa::Database) -> Vec<Diagnostic> {
         }
     }
     let helpers = &name_index(db).helpers;
+    let signatures = workspace::helper_signatures(db);
     let mut out = Vec::new();
     for (name, origins) in helpers {
         let Some(origin) = origins.first() else {
             continue;
         };
+        if !signatures.contains_key(name) {
+            // Its definition has a syntax error; nothing is known of its calls.
+            continue;
+        }
         // A helper is unused when nothing but itself calls it.
         let used = callers
             .get(name)

@@ -59,7 +59,7 @@ impl Lowerer<'_> {
     fn item(&self, kind: &ItemKind, origin: Origin) -> Option<ir::Item> {
         let mut locals = Locals::default();
         Some(match kind {
-            ItemKind::Use(_) => return None,
+            ItemKind::Use(_) | ItemKind::Broken(_) => return None,
             ItemKind::Rule(rule) => {
                 let actions = self
                     .schema

@@ -97,6 +97,9 @@ pub struct Schema {
     pub state: Option<StateInfo>,
     /// For each entity type, every type it may be a descendant of (itself excluded).
     pub ancestors: BTreeMap<Name, BTreeSet<Name>>,
+    /// Names of types and actions whose declarations have syntax errors. Uses of them are
+    /// not reported again: the syntax error says what is wrong.
+    pub broken: BTreeSet<Name>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -242,6 +245,13 @@ fn build(blocks: &[(SourceFile, ItemKey, Arc<crate::items::ItemSyntax>)]) -> Sch
     let mut entity_names = BTreeSet::new();
     let mut enum_names = BTreeSet::new();
     let mut first_of_kind: Vec<bool> = Vec::with_capacity(decls.len());
+    for d in &decls {
+        if let SchemaDecl::Broken(b, _) = d.decl
+            && let Some(name) = &b.name
+        {
+            schema.broken.insert(Arc::from(name.name.as_str()));
+        }
+    }
     for (index, d) in decls.iter().enumerate() {
         let name = match d.decl {
             SchemaDecl::Entity(e) => Some(&e.name),
@@ -309,6 +319,7 @@ fn build(blocks: &[(SourceFile, ItemKey, Arc<crate::items::ItemSyntax>)]) -> Sch
         entities: entity_names,
         enums: enum_names,
         aliases: alias_decls.keys().cloned().collect(),
+        broken: schema.broken.clone(),
     };
     let alias_sources: BTreeMap<Name, (&TypeExpr, &Decl)> = alias_decls
         .iter()
@@ -514,6 +525,7 @@ struct Names {
     entities: BTreeSet<Name>,
     enums: BTreeSet<Name>,
     aliases: BTreeSet<Name>,
+    broken: BTreeSet<Name>,
 }
 
 impl Names {
@@ -522,6 +534,7 @@ impl Names {
             entities: schema.entities.keys().cloned().collect(),
             enums: schema.enums.keys().cloned().collect(),
             aliases: schema.aliases.keys().cloned().collect(),
+            broken: schema.broken.clone(),
         }
     }
 
@@ -613,6 +626,9 @@ impl Resolver<'_, '_> {
         if self.schema_names.entities.contains(name) {
             return Ty::Entity(Arc::from(name));
         }
+        if self.schema_names.broken.contains(name) {
+            return Ty::Error;
+        }
         if self.schema_names.enums.contains(name) {
             return Ty::Enum(Arc::from(name));
         }
@@ -663,6 +679,9 @@ impl Resolver<'_, '_> {
         let name = ident.name.as_str();
         if self.schema_names.entities.contains(name) {
             return Some(Arc::from(name));
+        }
+        if self.schema_names.broken.contains(name) {
+            return None;
         }
         let kind = if self.schema_names.enums.contains(name) {
             Some("an enum")

@@ -110,8 +110,10 @@ pub fn helper_signatures(db: &dyn salsa::Database) -> Arc<BTreeMap<Name, HelperS
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
 pub struct RuleEntry {
     pub name: Name,
-    /// `None` for an invariant.
+    /// `None` for an invariant (or a rule too broken to tell).
     pub effect: Option<Effect>,
+    /// The item has a syntax error; only its name is known.
+    pub broken: bool,
     pub origin: Origin,
 }
 
@@ -167,8 +169,16 @@ pub fn file_name_index(db: &dyn salsa::Database, file: SourceFile) -> Arc<NameIn
             ItemKind::Invariant(i) => (i.name.span, None),
             ItemKind::Test(t) => (t.name.span, None),
             ItemKind::Function(f) => (f.name.span, None),
+            ItemKind::Broken(b) => match (&b.name, b.keyword.as_str()) {
+                (Some(name), "allow") => (name.span, Some(Effect::Allow)),
+                (Some(name), "review") => (name.span, Some(Effect::Review)),
+                (Some(name), "deny") => (name.span, Some(Effect::Deny)),
+                (Some(name), "invariant" | "test" | "fn") => (name.span, None),
+                _ => continue,
+            },
             _ => continue,
         };
+        let broken = matches!(syntax.kind, ItemKind::Broken(_));
         let origin = Origin {
             file,
             item: key.clone(),
@@ -185,6 +195,7 @@ pub fn file_name_index(db: &dyn salsa::Database, file: SourceFile) -> Arc<NameIn
                 .push(RuleEntry {
                     name,
                     effect,
+                    broken,
                     origin,
                 }),
         }

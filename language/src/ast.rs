@@ -132,6 +132,18 @@ pub enum ItemKind {
     Invariant(Invariant),
     Function(Function),
     Test(Test),
+    /// An item with a syntax error: only its keyword and name are known. Keeping the name lets
+    /// the rest of the policy set refer to it without a cascade of unknown-name errors.
+    Broken(Broken),
+}
+
+/// What could be read of an item or declaration that did not parse.
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+pub struct Broken {
+    /// `allow`, `fn`, `entity`, ...
+    pub keyword: String,
+    /// For a test, the test's name without quotes; for an action, its dotted name.
+    pub name: Option<Ident>,
 }
 
 impl ItemKind {
@@ -144,6 +156,7 @@ impl ItemKind {
             ItemKind::Invariant(i) => Some(&i.name.name),
             ItemKind::Function(f) => Some(&f.name.name),
             ItemKind::Test(t) => Some(&t.name.value),
+            ItemKind::Broken(b) => b.name.as_ref().map(|n| n.name.as_str()),
         }
     }
 
@@ -155,6 +168,14 @@ impl ItemKind {
             ItemKind::Invariant(_) => "invariant",
             ItemKind::Function(_) => "function",
             ItemKind::Test(_) => "test",
+            ItemKind::Broken(b) => match b.keyword.as_str() {
+                "allow" | "review" | "deny" => "rule",
+                "fn" => "function",
+                "invariant" => "invariant",
+                "test" => "test",
+                "use" => "use",
+                _ => "schema",
+            },
         }
     }
 }
@@ -183,6 +204,8 @@ pub enum SchemaDecl {
     Type(TypeDecl),
     Action(ActionDecl),
     State(StateDecl),
+    /// A declaration with a syntax error; see [`Broken`].
+    Broken(Broken, Span),
 }
 
 impl SchemaDecl {
@@ -193,6 +216,7 @@ impl SchemaDecl {
             SchemaDecl::Type(d) => d.span,
             SchemaDecl::Action(d) => d.span,
             SchemaDecl::State(d) => d.span,
+            SchemaDecl::Broken(_, span) => *span,
         }
     }
 }

@@ -124,6 +124,57 @@ fn run_pest(
     })
 }
 
+fn broken_item(chunk: &str, offset: usize) -> Item {
+    Item {
+        offset: offset as u32,
+        kind: ItemKind::Broken(broken(chunk, 0)),
+        span: Span::new(0, chunk.trim_end().len() as u32),
+    }
+}
+
+/// Reads the keyword and the name of an item or declaration that did not parse: the first word
+/// after any doc comments, and the name (or, for a test, the string) after it.
+fn broken(chunk: &str, base: u32) -> Broken {
+    let mut rest = chunk;
+    loop {
+        let trimmed = rest.trim_start();
+        if trimmed.starts_with("//") {
+            rest = trimmed.find('\n').map_or("", |n| &trimmed[n..]);
+        } else {
+            rest = trimmed;
+            break;
+        }
+    }
+    let word = |text: &str, dotted: bool| -> usize {
+        text.char_indices()
+            .find(|(_, c)| !(c.is_ascii_alphanumeric() || *c == '_' || (dotted && *c == '.')))
+            .map_or(text.len(), |(i, _)| i)
+    };
+    let keyword_len = word(rest, false);
+    let keyword = rest[..keyword_len].to_string();
+    let after = &rest[keyword_len..];
+    let gap = after.len() - after.trim_start_matches([' ', '\t']).len();
+    let name_text = &after[gap..];
+    let name_start = (chunk.len() - name_text.len()) as u32 + base;
+    let name = if keyword == "test" {
+        name_text.strip_prefix('"').and_then(|t| {
+            let end = t.find(['"', '\n'])?;
+            (t.as_bytes().get(end) == Some(&b'"')).then(|| Ident {
+                name: t[..end].to_string(),
+                span: Span::new(name_start, name_start + end as u32 + 2),
+            })
+        })
+    } else {
+        let len = word(name_text, keyword == "action" || keyword == "use");
+        let text = name_text[..len].trim_end_matches('.');
+        (!text.is_empty() && !text.starts_with(|c: char| c.is_ascii_digit())).then(|| Ident {
+            name: text.to_string(),
+            span: Span::new(name_start, name_start + text.len() as u32),
+        })
+    };
+    Broken { keyword, name }
+}
+
 fn leading_garbage(src: &str, start: usize, end: usize, errors: &mut Vec<SyntaxError>) {
     let Some((span, found)) = first_token(src, start, end) else {
         return;
@@ -187,10 +238,9 @@ fn parse_item(chunk: &str, offset: usize, errors: &mut Vec<SyntaxError>) -> Opti
             let too_deep = builder.too_deep;
             // The builder measures from the start of the item; syntax errors are absolute.
             shift_errors(&mut errors[first_error..], offset);
-            let kind = kind?;
-            if too_deep {
-                return None;
-            }
+            let Some(kind) = kind.filter(|_| !too_deep) else {
+                return Some(broken_item(chunk, offset));
+            };
             Some(Item {
                 offset: offset as u32,
                 kind,
@@ -212,7 +262,7 @@ fn parse_item(chunk: &str, offset: usize, errors: &mut Vec<SyntaxError>) -> Opti
             if complete_before {
                 parse_item(&chunk[..at], offset, errors)
             } else {
-                None
+                Some(broken_item(chunk, offset))
             }
         }
     }
@@ -285,9 +335,14 @@ fn parse_schema_item(
                     decls.push(decl);
                 }
             }
-            Err(e) => builder
-                .errors
-                .push(syntax_error_from_pest(text, pair[0], e)),
+            Err(e) => {
+                builder
+                    .errors
+                    .push(syntax_error_from_pest(text, pair[0], e));
+                let base = (pair[0] - start) as u32;
+                let span = Span::new(base, base + text.trim_end().len() as u32);
+                decls.push(SchemaDecl::Broken(broken(text, base), span));
+            }
         }
     }
     let item_end = match close {

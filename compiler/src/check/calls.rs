@@ -127,6 +127,10 @@ impl Checker<'_> {
         }
         let candidates: Vec<(BuiltinId, &'static Builtin)> =
             writ_stdlib::lookup(name, Kind::Function).collect();
+        if candidates.is_empty() && self.names.helpers.contains_key(name) {
+            // A helper whose definition has a syntax error: that error is the one to fix.
+            return Typed::of(Ty::Error);
+        }
         if candidates.is_empty() {
             let helper_names = self.helpers.keys().map(|n| n.as_ref());
             let functions = writ_stdlib::all()

@@ -275,6 +275,9 @@ impl Checker<'_> {
         if self.schema.entities.contains_key(name) {
             return Ty::Entity(Name::from(name));
         }
+        if self.schema.broken.contains(name) {
+            return Ty::Error;
+        }
         if self.schema.enums.contains_key(name) || self.schema.aliases.contains_key(name) {
             self.report(Diagnostic::error(
                 "E0221",
@@ -301,6 +304,9 @@ impl Checker<'_> {
         let name = ident.name.as_str();
         if let Some(ty) = scope.lookup(name) {
             return Typed::of(self.narrow(ty, &vec![Name::from(name)], facts));
+        }
+        if self.schema.broken.contains(name) && !VARIABLES.contains(&name) {
+            return Typed::of(Ty::Error);
         }
         if VARIABLES.contains(&name) {
             if let Some(ty) = self.variable(ident, env) {

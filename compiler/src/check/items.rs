@@ -330,6 +330,10 @@ impl Checker<'_> {
             if any || matched.len() > before {
                 continue;
             }
+            if self.schema.broken.iter().any(|b| pattern.matches(b)) {
+                // The action it names has a syntax error, reported there.
+                continue;
+            }
             let written = pattern.to_string();
             let mut d = Diagnostic::error(
                 "E0105",
@@ -753,6 +757,7 @@ impl Checker<'_> {
                 }
                 self.report(d);
             }
+            Some(entry) if entry.broken => {}
             Some(entry) => match entry.effect {
                 Some(effect) if effect != decision => {
                     self.report(
@@ -802,6 +807,9 @@ impl Checker<'_> {
         let resource_ty = resource.and_then(|r| self.entity_reference(r, &env, &mut scope));
         let name = action.dotted();
         let Some(info) = self.schema.actions.get(name.as_str()).cloned() else {
+            if self.schema.broken.contains(name.as_str()) {
+                return;
+            }
             let mut d = Diagnostic::error(
                 "E0105",
                 format!("no declared action is named `{name}`"),

@@ -64,6 +64,8 @@ pub fn check_item<'db>(db: &'db dyn salsa::Database, item: ItemNode<'db>) -> Arc
         ItemKind::Test(t) => checker.test(t),
         ItemKind::Use(u) => checker.use_item(u),
         ItemKind::Schema(s) => checker.effects(s),
+        // Its syntax error is all there is to say.
+        ItemKind::Broken(_) => {}
     }
     // A rule has merged these across its environments already; anything else is checked in one
     // environment, where they simply hold.

@@ -453,6 +453,8 @@ impl<'a> Builder<'a> {
                 self.block(&s.decls, |b, d| b.schema_decl(d));
             }
             ItemKind::Rule(r) => self.rule(r),
+            // `format` refuses files with syntax errors, so it never meets a broken item.
+            ItemKind::Broken(_) => {}
             ItemKind::Invariant(i) => {
                 self.docs(&i.docs);
                 self.tok("invariant");
@@ -560,6 +562,8 @@ impl<'a> Builder<'a> {
 
     fn schema_decl(&mut self, d: &SchemaDecl) {
         match d {
+            // As for items: a file with a broken declaration is never formatted.
+            SchemaDecl::Broken(..) => {}
             SchemaDecl::Entity(e) => {
                 self.docs(&e.docs);
                 self.tok("entity");
