@@ -258,6 +258,10 @@ pub const CODES: &[Code] = &[
         code: "E0233",
         title: "expected rule cannot make the expected decision",
     },
+    Code {
+        code: "E0234",
+        title: "`delegated()` without a root authority",
+    },
     // Warnings.
     Code {
         code: "W0001",

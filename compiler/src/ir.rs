@@ -192,6 +192,8 @@ pub enum ExprKind {
     /// A built-in; for a method the receiver is the first argument.
     Call(BuiltinId, Vec<Expr>),
     Helper(Name, Vec<Expr>),
+    /// `delegated()`: whether the actor holds a valid delegation chain for the intent.
+    Delegated,
     /// `any`/`all`: binds the slot to each element of the collection (a map's keys).
     Quantifier(Quantifier, u32, Box<Expr>, Box<Expr>),
 }

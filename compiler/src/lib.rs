@@ -114,6 +114,54 @@ impl Compiler {
         all_diagnostics(&self.db)
     }
 
+    /// The policy set in the form the evaluator runs, or every diagnostic if it has errors.
+    /// Warnings do not prevent compilation.
+    pub fn compile(&self) -> Result<Compiled, Vec<Diagnostic>> {
+        let diagnostics = self.diagnostics();
+        if diagnostics.iter().any(|d| d.is_error()) {
+            return Err(diagnostics);
+        }
+        let db = &self.db;
+        let mut sources: Vec<Source> = Vec::new();
+        let mut index: std::collections::HashMap<SourceFile, usize> = Default::default();
+        let mut items = Vec::new();
+        for item in active_items(db) {
+            let Some(ir) = lower::lower_item(db, *item).clone() else {
+                continue;
+            };
+            let file = item.file(db);
+            let source = *index.entry(file).or_insert_with(|| {
+                sources.push(Source {
+                    path: Arc::from(file.path(db).as_str()),
+                    text: Arc::from(file.text(db).as_str()),
+                });
+                sources.len() - 1
+            });
+            items.push(CompiledItem {
+                ir,
+                source,
+                offset: item.offset(db),
+            });
+        }
+        // Every active file counts toward what a decision was computed from, even one that
+        // contributes no IR (a file of `use` items).
+        for file in active_files(db) {
+            index.entry(*file).or_insert_with(|| {
+                sources.push(Source {
+                    path: Arc::from(file.path(db).as_str()),
+                    text: Arc::from(file.text(db).as_str()),
+                });
+                sources.len() - 1
+            });
+        }
+        Ok(Compiled {
+            schema: schema::schema(db).clone(),
+            items,
+            sources,
+            warnings: diagnostics,
+        })
+    }
+
     /// The IR of every item that checked without errors.
     pub fn lowered_items(&self) -> Vec<ir::Item> {
         active_items(&self.db)
@@ -125,6 +173,32 @@ impl Compiler {
     pub fn has_errors(&self) -> bool {
         self.diagnostics().iter().any(|d| d.is_error())
     }
+}
+
+/// A checked policy set, lowered: everything evaluation needs and nothing of the database.
+#[derive(Clone, Debug)]
+pub struct Compiled {
+    pub schema: Arc<schema::Schema>,
+    pub items: Vec<CompiledItem>,
+    /// Every file of the policy set (prelude modules included), for explanations and hashing.
+    pub sources: Vec<Source>,
+    /// Warnings the set compiled with.
+    pub warnings: Vec<Diagnostic>,
+}
+
+#[derive(Clone, Debug)]
+pub struct CompiledItem {
+    pub ir: ir::Item,
+    /// Index into [`Compiled::sources`].
+    pub source: usize,
+    /// Where the item starts in its file; the IR's spans are relative to it.
+    pub offset: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Source {
+    pub path: Arc<str>,
+    pub text: Arc<str>,
 }
 
 /// Every diagnostic of every active file (prelude modules included, should they have any).

@@ -280,6 +280,8 @@ impl Lowerer<'_> {
                     .collect::<Option<Vec<_>>>()?;
                 if (self.is_helper)(&callee.name) {
                     K::Helper(Name::from(callee.name.as_str()), args)
+                } else if callee.name == crate::check::DELEGATED {
+                    K::Delegated
                 } else {
                     K::Call(*self.check.calls.get(&(e.span.start, e.span.end))?, args)
                 }

@@ -81,6 +81,14 @@ pub struct ActionInfo {
     pub origin: Origin,
 }
 
+/// `authority User` (every `User`) or `authority Org::"acme"` (that one entity).
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+pub struct AuthorityInfo {
+    pub ty: Name,
+    pub id: Option<Name>,
+    pub origin: Origin,
+}
+
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
 pub struct StateInfo {
     pub ty: RecordTy,
@@ -97,6 +105,8 @@ pub struct Schema {
     pub state: Option<StateInfo>,
     /// For each entity type, every type it may be a descendant of (itself excluded).
     pub ancestors: BTreeMap<Name, BTreeSet<Name>>,
+    /// Where delegation chains may start.
+    pub authorities: Vec<AuthorityInfo>,
     /// Names of types and actions whose declarations have syntax errors. Uses of them are
     /// not reported again: the syntax error says what is wrong.
     pub broken: BTreeSet<Name>,
@@ -466,6 +476,15 @@ fn build(blocks: &[(SourceFile, ItemKey, Arc<crate::items::ItemSyntax>)]) -> Sch
                         origin: d.origin(a.name.span),
                     },
                 );
+            }
+            SchemaDecl::Authority(a) => {
+                if let Some(ty) = resolver.entity_name(&a.ty, &|s| d.loc(s)) {
+                    schema.authorities.push(AuthorityInfo {
+                        ty,
+                        id: a.id.as_ref().map(|id| Arc::from(id.value.as_str())),
+                        origin: d.origin(a.span),
+                    });
+                }
             }
             SchemaDecl::State(s) => {
                 // State blocks merge, so a prelude module and a policy can each declare fields.

@@ -204,3 +204,23 @@ pub fn primitive(name: &str) -> Option<Ty> {
 pub const PRIMITIVE_NAMES: &[&str] = &[
     "Bool", "Int", "Decimal", "String", "Datetime", "Duration", "IpAddr", "Set", "Map",
 ];
+
+/// The shape of a delegated grant, as tests write it and snapshots carry it.
+pub fn grant_record() -> RecordTy {
+    let field = |ty: Ty, optional: bool| Field { ty, optional };
+    RecordTy {
+        fields: [
+            ("id", field(Ty::String, false)),
+            ("issuer", field(Ty::AnyEntity, false)),
+            ("holder", field(Ty::AnyEntity, false)),
+            ("capability", field(Ty::String, false)),
+            ("scope", field(Ty::set(Ty::AnyEntity), true)),
+            ("expires", field(Ty::Datetime, true)),
+            ("revoked", field(BOOL, true)),
+            ("parent", field(Ty::String, true)),
+        ]
+        .into_iter()
+        .map(|(name, f)| (Name::from(name), f))
+        .collect(),
+    }
+}

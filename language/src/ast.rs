@@ -204,6 +204,7 @@ pub enum SchemaDecl {
     Type(TypeDecl),
     Action(ActionDecl),
     State(StateDecl),
+    Authority(AuthorityDecl),
     /// A declaration with a syntax error; see [`Broken`].
     Broken(Broken, Span),
 }
@@ -216,6 +217,7 @@ impl SchemaDecl {
             SchemaDecl::Type(d) => d.span,
             SchemaDecl::Action(d) => d.span,
             SchemaDecl::State(d) => d.span,
+            SchemaDecl::Authority(d) => d.span,
             SchemaDecl::Broken(_, span) => *span,
         }
     }
@@ -312,6 +314,16 @@ pub struct StateDecl {
     pub docs: Docs,
     pub fields: Vec<AttrDecl>,
     pub keyword: Span,
+    pub span: Span,
+}
+
+/// `authority User` or `authority Org::"acme"`: where delegation chains must start.
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+pub struct AuthorityDecl {
+    pub docs: Docs,
+    pub ty: Ident,
+    /// A single entity of the type; `None` makes every entity of the type a root.
+    pub id: Option<StrLit>,
     pub span: Span,
 }
 

@@ -264,6 +264,7 @@ fn describe(rule: Rule) -> Option<&'static str> {
         kw_type | type_decl => "`type`",
         kw_action | action_decl => "`action`",
         kw_state | state_decl => "`state`",
+        kw_authority | authority_decl => "`authority`",
         kw_effect | effect_block => "`effect`",
         kw_on | action_on => "`on`",
         kw_by | action_by => "`by`",

@@ -998,6 +998,14 @@ impl<'e> Builder<'e> {
                 }
                 SchemaDecl::Action(decl)
             }
+            Rule::authority_decl => {
+                let ty = self.ident(inner.next()?);
+                let id = inner
+                    .next()
+                    .and_then(|tail| tail.into_inner().next())
+                    .map(|s| self.string(s));
+                SchemaDecl::Authority(AuthorityDecl { docs, ty, id, span })
+            }
             Rule::state_decl => SchemaDecl::State(StateDecl {
                 docs,
                 fields: self.attr_decls(inner.next()?),

@@ -27,7 +27,7 @@ pub(crate) fn top_level_start(word: &str, rest: &str) -> bool {
 
 pub(crate) fn schema_decl_start(word: &str, rest: &str) -> bool {
     match word {
-        "entity" | "enum" | "type" | "action" => starts_name_after_space(rest),
+        "entity" | "enum" | "type" | "action" | "authority" => starts_name_after_space(rest),
         "state" => next_non_space(rest) == Some(b'{'),
         _ => false,
     }

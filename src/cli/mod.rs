@@ -1,7 +1,9 @@
 //! Command-line interface: parses arguments and dispatches to one module per command.
 
 mod check;
+mod eval;
 mod fmt;
+mod load;
 mod sources;
 
 use std::process::ExitCode;
@@ -29,6 +31,27 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
         /// When to color text output.
+        #[arg(long, value_enum, default_value_t = Color::Auto)]
+        color: Color,
+    },
+    /// Decide one request against a policy set and explain the decision.
+    ///
+    /// Exits 0 for allow, 2 for deny, 3 for review, and 1 for a usage or compile error.
+    Eval {
+        /// The policy directory (or file).
+        #[arg(long, default_value = "policies")]
+        policies: std::path::PathBuf,
+        /// A request file: `{"intent": ..., "snapshot": ...}`.
+        #[arg(long, conflicts_with_all = ["intent", "snapshot"])]
+        request: Option<std::path::PathBuf>,
+        /// An intent file (with `--snapshot`).
+        #[arg(long, requires = "snapshot")]
+        intent: Option<std::path::PathBuf>,
+        /// A snapshot file (with `--intent`).
+        #[arg(long, requires = "intent")]
+        snapshot: Option<std::path::PathBuf>,
+        #[arg(long, value_enum, default_value_t = Format::Json)]
+        format: Format,
         #[arg(long, value_enum, default_value_t = Color::Auto)]
         color: Color,
     },
@@ -63,5 +86,20 @@ pub fn run(cli: Cli) -> ExitCode {
             color,
         } => check::run(&paths, format, color),
         Command::Fmt { paths, check } => fmt::run(&paths, check),
+        Command::Eval {
+            policies,
+            request,
+            intent,
+            snapshot,
+            format,
+            color,
+        } => eval::run(eval::Args {
+            policies,
+            request,
+            intent,
+            snapshot,
+            format,
+            color,
+        }),
     }
 }

@@ -69,6 +69,10 @@ fn instantiate(sig: &SigType, b: &Bindings) -> Ty {
     }
 }
 
+/// The built-in that asks whether the actor holds a valid chain of delegated authority for
+/// the intent. It reads the request, so it is not in the stdlib's table of pure functions.
+pub const DELEGATED: &str = "delegated";
+
 /// Built-ins whose string argument is a literal of another type: a bad literal is an error
 /// now, not a failed decision later.
 const LITERAL_PARSERS: &[&str] = &["decimal", "datetime", "duration", "ip"];
@@ -88,6 +92,9 @@ impl Checker<'_> {
             .map(|a| self.expr(a, env, scope, facts).ty)
             .collect();
         let name = callee.name.as_str();
+        if name == DELEGATED && !self.helpers.contains_key(name) {
+            return Typed::of(self.delegated(whole, args, env));
+        }
         if let Some(sig) = self.helpers.get(name).cloned() {
             self.helpers_called.insert(sig.name.clone());
             if args.len() != sig.params.len() {
@@ -156,6 +163,49 @@ impl Checker<'_> {
             self.check_constant_argument(name, args);
         }
         Typed::of(ty)
+    }
+
+    fn delegated(&mut self, whole: &Expr, args: &[Expr], env: &Env) -> Ty {
+        if !args.is_empty() {
+            self.report(
+                Diagnostic::error(
+                    "E0207",
+                    format!(
+                        "`{DELEGATED}` takes no arguments, but {} were given",
+                        args.len()
+                    ),
+                    self.loc(whole.span),
+                    "wrong number of arguments",
+                )
+                .with_help(
+                    "it checks the intent's own actor, action and resource: write `delegated()`",
+                ),
+            );
+        }
+        if env.context != super::Context::Rule {
+            self.report(
+                Diagnostic::error(
+                    "E0122",
+                    format!("`{DELEGATED}()` is only available in rules"),
+                    self.loc(whole.span),
+                    "not available here",
+                )
+                .with_help("it checks the intent a rule decides on"),
+            );
+            return Ty::Error;
+        }
+        if self.schema.authorities.is_empty() {
+            self.report(
+                Diagnostic::error(
+                    "E0234",
+                    format!("`{DELEGATED}()` needs a root authority, and the schema declares none"),
+                    self.loc(whole.span),
+                    "no chain can start anywhere",
+                )
+                .with_help("declare where chains start, e.g. `authority User` in a `schema` block"),
+            );
+        }
+        BOOL
     }
 
     #[allow(clippy::too_many_arguments)]

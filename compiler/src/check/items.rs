@@ -676,7 +676,13 @@ impl Checker<'_> {
                     }
                 }
                 TestStepKind::GivenGrant(e) => {
-                    self.expr(e, &env, &mut scope, &none);
+                    self.record_against(
+                        &crate::types::grant_record(),
+                        e,
+                        false,
+                        "a grant",
+                        "field",
+                    );
                 }
                 TestStepKind::Intent {
                     action,

@@ -6,6 +6,8 @@
 //! rule whose conditions are false in every environment can never match.
 
 mod calls;
+
+pub use calls::DELEGATED;
 mod expr;
 mod facts;
 mod items;

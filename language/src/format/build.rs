@@ -564,6 +564,16 @@ impl<'a> Builder<'a> {
         match d {
             // As for items: a file with a broken declaration is never formatted.
             SchemaDecl::Broken(..) => {}
+            SchemaDecl::Authority(a) => {
+                self.docs(&a.docs);
+                self.tok("authority");
+                self.space();
+                self.name(&a.ty);
+                if let Some(id) = &a.id {
+                    self.tok("::");
+                    self.string(&id.value);
+                }
+            }
             SchemaDecl::Entity(e) => {
                 self.docs(&e.docs);
                 self.tok("entity");
