@@ -336,6 +336,34 @@ impl Reader<'_> {
     }
 }
 
+/// A value as JSON, the inverse of reading it with its type: numbers and booleans as they are,
+/// decimals, datetimes, durations, IP ranges and entities as strings in Writ's syntax, sets as
+/// arrays, maps as arrays of `[key, value]` pairs, records as objects.
+pub fn value_json(value: &Value) -> Json {
+    match value {
+        Value::Bool(b) => Json::Bool(*b),
+        Value::Int(i) => Json::from(*i),
+        Value::String(s) => Json::String(s.to_string()),
+        Value::Decimal(d) => Json::String(d.to_string()),
+        Value::Datetime(d) => Json::String(d.to_string()),
+        Value::Duration(d) => Json::String(d.to_string()),
+        Value::Ip(ip) => Json::String(ip.to_string()),
+        Value::Entity(uid) => Json::String(uid.to_string()),
+        Value::Set(items) => Json::Array(items.iter().map(value_json).collect()),
+        Value::Map(map) => Json::Array(
+            map.iter()
+                .map(|(k, v)| Json::Array(vec![value_json(k), value_json(v)]))
+                .collect(),
+        ),
+        Value::Record(fields) => Json::Object(
+            fields
+                .iter()
+                .map(|(k, v)| (k.to_string(), value_json(v)))
+                .collect(),
+        ),
+    }
+}
+
 /// `Type::"id"`, with the id's `\"` and `\\` unescaped.
 pub fn parse_uid(text: &str) -> Option<EntityUid> {
     let (ty, rest) = text.split_once("::")?;

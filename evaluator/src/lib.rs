@@ -24,6 +24,7 @@ mod hash;
 mod input;
 mod json;
 mod policy;
+mod testing;
 
 pub use chain::{Break, Capability, ChainOutcome, Link};
 pub use decide::{Coverage, RuleCoverage, decide, decide_with};
@@ -34,8 +35,9 @@ pub use decision::{
 pub use eval::EvalError;
 pub use hash::canonical_hash;
 pub use input::{Entity, Grant, Intent, Snapshot};
-pub use json::{ValidationError, parse_uid};
+pub use json::{ValidationError, parse_uid, value_json};
 pub use policy::{Located, PolicySet, SourceText};
+pub use testing::{FixtureLoader, TestOutcome, run_tests};
 
 use serde_json::Value as Json;
 

@@ -5,6 +5,7 @@ mod eval;
 mod fmt;
 mod load;
 mod sources;
+mod test;
 
 use std::process::ExitCode;
 
@@ -55,6 +56,14 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Color::Auto)]
         color: Color,
     },
+    /// Run the `test` blocks of a policy set.
+    Test {
+        /// Files or directories (default: `policies/`).
+        paths: Vec<std::path::PathBuf>,
+        /// Report which rules and clauses the tests exercised.
+        #[arg(long)]
+        coverage: bool,
+    },
     /// Format policy files in the canonical style.
     Fmt {
         /// Files or directories (default: `policies/`).
@@ -86,6 +95,7 @@ pub fn run(cli: Cli) -> ExitCode {
             color,
         } => check::run(&paths, format, color),
         Command::Fmt { paths, check } => fmt::run(&paths, check),
+        Command::Test { paths, coverage } => test::run(&paths, coverage),
         Command::Eval {
             policies,
             request,
