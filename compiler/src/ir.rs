@@ -35,6 +35,10 @@ pub struct Rule {
     pub docs: String,
     /// The declared actions this rule applies to.
     pub actions: Vec<Name>,
+    /// The (action, actor type, resource type) combinations in which the rule can match at all:
+    /// the checker drops those where its conditions are statically false (say, `resource is
+    /// Folder` for an action on files). Evaluation indexes rules by these.
+    pub targets: Vec<crate::check::Target>,
     /// `when` and `unless` clauses, in source order; all must hold for the rule to match.
     pub conditions: Vec<Condition>,
     pub approvers: Vec<Expr>,

@@ -91,6 +91,7 @@ impl Lowerer<'_> {
                     effect: rule.effect,
                     docs: rule.docs.text(),
                     actions,
+                    targets: self.check.live.clone(),
                     conditions,
                     approvers,
                     obligations,

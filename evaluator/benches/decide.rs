@@ -42,7 +42,10 @@ fn example(outcome: &str) -> (String, String) {
     files.sort();
     let file = files.into_iter().next().expect("an example request");
     let name = file.file_stem().unwrap().to_string_lossy().into_owned();
-    (name, std::fs::read_to_string(&file).expect("readable example"))
+    (
+        name,
+        std::fs::read_to_string(&file).expect("readable example"),
+    )
 }
 
 fn benches(c: &mut Criterion) {
@@ -53,7 +56,9 @@ fn benches(c: &mut Criterion) {
         let json: serde_json::Value = serde_json::from_str(&text).unwrap();
         let (intent, snapshot) = set.parse_request(&json).expect("a valid example");
         assert_eq!(decide(&set, &intent, &snapshot).outcome.as_str(), outcome);
-        group.bench_function(format!("{outcome}/{name}"), |b| b.iter(|| decide(&set, &intent, &snapshot)));
+        group.bench_function(format!("{outcome}/{name}"), |b| {
+            b.iter(|| decide(&set, &intent, &snapshot))
+        });
     }
     group.finish();
 

@@ -87,7 +87,7 @@ pub fn decide_with(
     let mut allow = Vec::new();
     let mut near: Vec<(usize, usize)> = Vec::new();
     let mut errors = Vec::new();
-    for &index in set.rules_for(&intent.action) {
+    for index in set.rules_for(intent) {
         let rule = &set.rules[index].item;
         let outcome = eval_rule(&mut ctx, &rule.conditions);
         if let Some(coverage) = coverage.as_deref_mut() {

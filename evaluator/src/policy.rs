@@ -20,6 +20,14 @@ pub struct Located<T> {
     pub offset: u32,
 }
 
+/// A rule that may apply to an action, for intents whose actor and resource have these types.
+#[derive(Clone, Debug)]
+pub(crate) struct Candidate {
+    pub rule: usize,
+    pub actor: Option<Arc<str>>,
+    pub resource: Option<Arc<str>>,
+}
+
 /// A file of the policy set, with a line index for positions.
 #[derive(Clone, Debug)]
 pub struct SourceText {
@@ -65,8 +73,9 @@ impl SourceText {
 pub struct PolicySet {
     pub(crate) schema: Arc<Schema>,
     pub(crate) rules: Vec<Located<Arc<ir::Rule>>>,
-    /// Indices into `rules` of the rules that apply to each action, in source order.
-    pub(crate) by_action: HashMap<Arc<str>, Vec<usize>>,
+    /// For each action, the rules that may apply to it, in source order, each with the actor
+    /// and resource types it is limited to (`None`: any).
+    pub(crate) by_action: HashMap<Arc<str>, Vec<Candidate>>,
     pub(crate) helpers: HashMap<Arc<str>, Arc<ir::Helper>>,
     pub(crate) invariants: Vec<Located<Arc<ir::Invariant>>>,
     pub(crate) effects: HashMap<Arc<str>, Located<ir::ActionEffect>>,
@@ -102,8 +111,15 @@ impl PolicySet {
             match compiled_item.ir {
                 Item::Rule(rule) => {
                     let index = set.rules.len();
-                    for action in &rule.actions {
-                        set.by_action.entry(action.clone()).or_default().push(index);
+                    for target in &rule.targets {
+                        set.by_action
+                            .entry(target.action.clone())
+                            .or_default()
+                            .push(Candidate {
+                                rule: index,
+                                actor: target.actor.clone(),
+                                resource: target.resource.clone(),
+                            });
                     }
                     set.rules.push(Located {
                         item: rule,
@@ -162,8 +178,25 @@ impl PolicySet {
         &self.tests
     }
 
-    pub(crate) fn rules_for(&self, action: &str) -> &[usize] {
-        self.by_action.get(action).map_or(&[], |v| v.as_slice())
+    /// The rules that may apply to an intent, by its action and the types of its actor and
+    /// resource: a decision touches only these.
+    pub(crate) fn rules_for<'a>(
+        &'a self,
+        intent: &'a crate::input::Intent,
+    ) -> impl Iterator<Item = usize> + 'a {
+        let fits = |limit: &Option<Arc<str>>, uid: Option<&writ_stdlib::EntityUid>| {
+            limit
+                .as_ref()
+                .is_none_or(|ty| uid.is_some_and(|u| u.ty.as_ref() == ty.as_ref()))
+        };
+        self.by_action
+            .get(&intent.action)
+            .map_or(&[][..], |v| v.as_slice())
+            .iter()
+            .filter(move |c| {
+                fits(&c.actor, Some(&intent.actor)) && fits(&c.resource, intent.resource.as_ref())
+            })
+            .map(|c| c.rule)
     }
 }
 

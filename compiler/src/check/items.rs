@@ -50,6 +50,11 @@ impl Checker<'_> {
             let saved = std::mem::take(&mut self.diagnostics);
             let saved_all = std::mem::take(&mut self.all_env_only);
             let (truth, clauses) = self.rule_in_env(rule, &env);
+            if truth != Truth::False
+                && let Some(target) = &env.target
+            {
+                self.live.push(target.clone());
+            }
             outcomes.push(EnvOutcome {
                 description,
                 diagnostics: std::mem::replace(&mut self.diagnostics, saved),
@@ -1099,6 +1104,11 @@ pub(crate) fn action_environments(action: &ActionInfo, context: Context) -> Vec<
             envs.push((
                 Env {
                     context,
+                    target: Some(super::Target {
+                        action: action.name.clone(),
+                        actor: entity_name(actor),
+                        resource: entity_name(resource),
+                    }),
                     action: Some(action.name.clone()),
                     shared: false,
                     actor: actor.clone(),
@@ -1122,5 +1132,12 @@ pub(crate) fn article(word: &str) -> &'static str {
     match word.chars().next().map(|c| c.to_ascii_lowercase()) {
         Some('a' | 'e' | 'i' | 'o' | 'u') => "an",
         _ => "a",
+    }
+}
+
+fn entity_name(ty: &Ty) -> Option<Name> {
+    match ty {
+        Ty::Entity(name) => Some(name.clone()),
+        _ => None,
     }
 }

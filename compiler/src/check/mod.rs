@@ -33,6 +33,17 @@ pub struct ItemCheck {
     pub calls: BTreeMap<(u32, u32), BuiltinId>,
     /// Helper functions the item calls.
     pub helpers_called: BTreeSet<Name>,
+    /// For a rule: the environments in which it may match (its conditions are not statically
+    /// false there), so that evaluation can skip it for intents of other types.
+    pub live: Vec<Target>,
+}
+
+/// An (action, actor type, resource type) a rule may apply to; `None` stands for any type.
+#[derive(Clone, PartialEq, Eq, Hash, Debug, PartialOrd, Ord)]
+pub struct Target {
+    pub action: Name,
+    pub actor: Option<Name>,
+    pub resource: Option<Name>,
 }
 
 impl ItemCheck {
@@ -58,6 +69,7 @@ pub fn check_item<'db>(db: &'db dyn salsa::Database, item: ItemNode<'db>) -> Arc
         calls: BTreeMap::new(),
         helpers_called: BTreeSet::new(),
         rule_actions: Vec::new(),
+        live: Vec::new(),
     };
     match &syntax.kind {
         ItemKind::Rule(rule) => checker.rule(rule),
@@ -78,6 +90,7 @@ pub fn check_item<'db>(db: &'db dyn salsa::Database, item: ItemNode<'db>) -> Arc
         diagnostics: checker.diagnostics,
         calls: checker.calls,
         helpers_called: checker.helpers_called,
+        live: checker.live,
     })
 }
 
@@ -95,6 +108,8 @@ pub(crate) enum Context {
 #[derive(Clone, Debug)]
 pub(crate) struct Env {
     pub context: Context,
+    /// The action and the actor's and resource's declared types, when checking for an action.
+    pub target: Option<Target>,
     /// The action, when the code runs for one.
     pub action: Option<Name>,
     /// Whether the same code is also checked for other actions or types, so that messages
@@ -109,6 +124,7 @@ impl Env {
     pub fn plain(context: Context) -> Env {
         Env {
             context,
+            target: None,
             action: None,
             shared: false,
             actor: Ty::AnyEntity,
@@ -159,6 +175,7 @@ pub(crate) struct Checker<'a> {
     pub helpers_called: BTreeSet<Name>,
     /// The actions the rule being checked is `on`.
     pub rule_actions: Vec<Name>,
+    pub live: Vec<Target>,
 }
 
 impl Checker<'_> {
