@@ -2,7 +2,7 @@
 //!
 //! - every code block fenced as ```` ```writ ```` is a complete policy set that compiles on its
 //!   own without a single diagnostic (fragments and deliberate mistakes are fenced
-//!   ```` ```writ,ignore ````);
+//!   ```` ```writ,ignore ````), and the `test` blocks in it pass;
 //! - the diagnostics table lists exactly the codes of `writ_compiler::codes::CODES`, once each,
 //!   with the same titles.
 
@@ -11,6 +11,7 @@ use std::path::Path;
 
 use writ_compiler::Compiler;
 use writ_compiler::codes::CODES;
+use writ_evaluator::{PolicySet, run_tests};
 
 fn language_md() -> String {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -92,6 +93,27 @@ fn every_writ_example_compiles_without_diagnostics() {
                 block.line,
                 writ_compiler::render::render(compiler.db(), &diagnostics, false)
             ));
+            continue;
+        }
+        let set = match compiler.compile() {
+            Ok(compiled) => PolicySet::new(compiled),
+            Err(_) => {
+                failures.push(format!(
+                    "the example at docs/language.md:{} does not compile",
+                    block.line
+                ));
+                continue;
+            }
+        };
+        // Examples are self-contained: a test that names a fixture file cannot be run here.
+        let no_fixtures = |_: &str, name: &str| Err(format!("no fixture `{name}` in the docs"));
+        for outcome in run_tests(&set, &no_fixtures, None) {
+            if let Some(failure) = outcome.failure(&set) {
+                failures.push(format!(
+                    "the example at docs/language.md:{}: test \"{}\" fails: {failure}",
+                    block.line, outcome.name
+                ));
+            }
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
