@@ -290,6 +290,13 @@ fn no_input_panics() {
             let diagnostics = compiler.diagnostics();
             writ_compiler::render::render(compiler.db(), &diagnostics, false);
             compiler.lowered_items();
+            // Whatever checks cleanly compiles: no item is ever dropped on the way.
+            if !diagnostics.iter().any(|d| d.is_error()) {
+                assert!(
+                    compiler.compile().is_ok(),
+                    "checked cleanly but did not compile"
+                );
+            }
             let _ = writ_language::format(&text);
         }));
         if outcome.is_err() {

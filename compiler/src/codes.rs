@@ -7,6 +7,11 @@ pub struct Code {
 }
 
 pub const CODES: &[Code] = &[
+    // A bug in the compiler, reported rather than hidden.
+    Code {
+        code: "E0000",
+        title: "internal compiler error",
+    },
     // Syntax (E00xx).
     Code {
         code: "E0001",

@@ -195,9 +195,16 @@ pub enum ExprKind {
     Map(Vec<(Expr, Expr)>),
     /// A built-in; for a method the receiver is the first argument.
     Call(BuiltinId, Vec<Expr>),
+    /// A method whose receiver has different types in different environments: the evaluator
+    /// runs the form whose receiver type fits the value.
+    Overloaded(Vec<BuiltinId>, Vec<Expr>),
+    /// Code the checker found cannot run for any type the rule applies to (a call in a branch
+    /// that is dead everywhere). Reaching it is an evaluation error, which fails closed.
+    Unreachable,
     Helper(Name, Vec<Expr>),
-    /// `delegated()`: whether the actor holds a valid delegation chain for the intent.
-    Delegated,
+    /// `delegated()` / `delegated(root)`: whether the actor holds a valid delegation chain for
+    /// the intent, starting at a declared root authority or at the given entity.
+    Delegated(Option<Box<Expr>>),
     /// `any`/`all`: binds the slot to each element of the collection (a map's keys).
     Quantifier(Quantifier, u32, Box<Expr>, Box<Expr>),
 }

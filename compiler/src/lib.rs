@@ -127,7 +127,20 @@ impl Compiler {
         let mut items = Vec::new();
         for item in active_items(db) {
             let Some(ir) = lower::lower_item(db, *item).clone() else {
-                continue;
+                let syntax = item.syntax(db);
+                if matches!(syntax.kind, writ_language::ast::ItemKind::Use(_)) {
+                    continue;
+                }
+                // Every item that checked cleanly must compile: dropping one silently would
+                // change what the policy set decides.
+                let d = Diagnostic::error(
+                    "E0000",
+                    format!("internal compiler error: the {} `{}` checked cleanly but could not be compiled", syntax.kind.kind_name(), item.key(db).name),
+                    resolve_loc(db, &Loc { file: item.file(db), anchor: Anchor::Item(item.key(db).clone()), span: syntax.span }),
+                    "left out of the policy set",
+                )
+                .with_help("this is a bug in Writ; please report it with this policy");
+                return Err(vec![d]);
             };
             let file = item.file(db);
             let source = *index.entry(file).or_insert_with(|| {

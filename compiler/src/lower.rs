@@ -231,6 +231,20 @@ impl Lowerer<'_> {
         })
     }
 
+    /// A call of a built-in, bound to the form(s) the checker resolved.
+    fn call(&self, e: &ast::Expr, args: Vec<Expr>) -> ir::ExprKind {
+        let ids = self.check.calls.get(&(e.span.start, e.span.end));
+        match ids
+            .map(|ids| ids.iter().copied().collect::<Vec<_>>())
+            .unwrap_or_default()
+            .as_slice()
+        {
+            [] => ir::ExprKind::Unreachable,
+            [one] => ir::ExprKind::Call(*one, args),
+            several => ir::ExprKind::Overloaded(several.to_vec(), args),
+        }
+    }
+
     fn boxed(&self, e: &ast::Expr, locals: &mut Locals) -> Option<Box<Expr>> {
         self.expr(e, locals).map(Box::new)
     }
@@ -282,9 +296,9 @@ impl Lowerer<'_> {
                 if (self.is_helper)(&callee.name) {
                     K::Helper(Name::from(callee.name.as_str()), args)
                 } else if callee.name == crate::check::DELEGATED {
-                    K::Delegated
+                    K::Delegated(args.into_iter().next().map(Box::new))
                 } else {
-                    K::Call(*self.check.calls.get(&(e.span.start, e.span.end))?, args)
+                    self.call(e, args)
                 }
             }
             ExprKind::Method { target, args, .. } => {
@@ -292,7 +306,7 @@ impl Lowerer<'_> {
                 for a in args {
                     all.push(self.expr(a, locals)?);
                 }
-                K::Call(*self.check.calls.get(&(e.span.start, e.span.end))?, all)
+                self.call(e, all)
             }
             ExprKind::Unary { op, operand, .. } => match op {
                 UnaryOp::Not => K::Not(self.boxed(operand, locals)?),

@@ -118,13 +118,17 @@ pub fn assignable(found: &Ty, expected: &Ty) -> bool {
         (Ty::AnyEntity, Ty::Entity(_)) | (Ty::Entity(_), Ty::AnyEntity) => true,
         (Ty::Set(a), Ty::Set(b)) => assignable(a, b),
         (Ty::Map(ka, va), Ty::Map(kb, vb)) => assignable(ka, kb) && assignable(va, vb),
+        // Records are closed: every field found must be expected, and every required field
+        // expected must be found. A field that is present fits an optional one.
         (Ty::Record(a), Ty::Record(b)) => {
-            a.fields.len() == b.fields.len()
-                && a.fields.iter().all(|(name, fa)| {
-                    b.fields
-                        .get(name)
-                        .is_some_and(|fb| fa.optional == fb.optional && assignable(&fa.ty, &fb.ty))
-                })
+            a.fields.iter().all(|(name, fa)| {
+                b.fields
+                    .get(name)
+                    .is_some_and(|fb| (fb.optional || !fa.optional) && assignable(&fa.ty, &fb.ty))
+            }) && b
+                .fields
+                .iter()
+                .all(|(name, fb)| fb.optional || a.fields.contains_key(name))
         }
         (a, b) => a == b,
     }
@@ -140,7 +144,8 @@ pub fn join(a: &Ty, b: &Ty) -> Option<Ty> {
         (Ty::Entity(_) | Ty::AnyEntity, Ty::Entity(_) | Ty::AnyEntity) => Ty::AnyEntity,
         (Ty::Set(x), Ty::Set(y)) => Ty::set(join(x, y)?),
         (Ty::Map(kx, vx), Ty::Map(ky, vy)) => Ty::map(join(kx, ky)?, join(vx, vy)?),
-        (x, y) if assignable(x, y) && assignable(y, x) => x.clone(),
+        (x, y) if assignable(x, y) => y.clone(),
+        (x, y) if assignable(y, x) => x.clone(),
         _ => return None,
     })
 }

@@ -187,8 +187,14 @@ fn link(grant: &Grant) -> Link {
     }
 }
 
-/// Checks the actor's chains for the intent: the first valid one, or the first failure.
-pub fn check(set: &PolicySet, intent: &Intent, snapshot: &Snapshot) -> ChainOutcome {
+/// Checks the actor's chains for the intent: the first valid one, or the first failure. With
+/// `root`, a chain must start at that entity; without, at a declared root authority.
+pub fn check(
+    set: &PolicySet,
+    intent: &Intent,
+    snapshot: &Snapshot,
+    root: Option<&EntityUid>,
+) -> ChainOutcome {
     let candidates = snapshot.grants.iter().filter(|g| {
         g.holder == intent.actor
             && Capability::parse(&g.capability).is_some_and(|c| c.covers(&intent.action))
@@ -196,7 +202,7 @@ pub fn check(set: &PolicySet, intent: &Intent, snapshot: &Snapshot) -> ChainOutc
     });
     let mut first_failure = None;
     for grant in candidates {
-        let outcome = walk(set, snapshot, grant);
+        let outcome = walk(set, snapshot, grant, root);
         if outcome.valid() {
             return outcome;
         }
@@ -217,7 +223,12 @@ fn covers_resource(snapshot: &Snapshot, grant: &Grant, resource: Option<&EntityU
 }
 
 /// Follows parents from `start` to the root, checking each link.
-fn walk(set: &PolicySet, snapshot: &Snapshot, start: &Grant) -> ChainOutcome {
+fn walk(
+    set: &PolicySet,
+    snapshot: &Snapshot,
+    start: &Grant,
+    required_root: Option<&EntityUid>,
+) -> ChainOutcome {
     let mut links = Vec::new();
     let mut seen = HashSet::new();
     let mut grant = start;
@@ -257,12 +268,15 @@ fn walk(set: &PolicySet, snapshot: &Snapshot, start: &Grant) -> ChainOutcome {
             }
         }
         let Some(parent_id) = &grant.parent else {
-            let root = set.schema.authorities.iter().any(|a| {
-                a.ty.as_ref() == grant.issuer.ty.as_ref()
-                    && a.id
-                        .as_ref()
-                        .is_none_or(|id| id.as_ref() == grant.issuer.id.as_ref())
-            });
+            let root = match required_root {
+                Some(required) => grant.issuer == *required,
+                None => set.schema.authorities.iter().any(|a| {
+                    a.ty.as_ref() == grant.issuer.ty.as_ref()
+                        && a.id
+                            .as_ref()
+                            .is_none_or(|id| id.as_ref() == grant.issuer.id.as_ref())
+                }),
+            };
             let broken = (!root).then(|| Break::NoRoot {
                 grant: id,
                 issuer: grant.issuer.clone(),

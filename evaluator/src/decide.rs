@@ -91,7 +91,13 @@ pub fn decide_with(
         let rule = &set.rules[index].item;
         let outcome = eval_rule(&mut ctx, &rule.conditions);
         if let Some(coverage) = coverage.as_deref_mut() {
-            record(coverage, index, rule.conditions.len(), &outcome);
+            record(
+                coverage,
+                index,
+                rule.conditions.len(),
+                &outcome,
+                rule.effect,
+            );
         }
         match outcome {
             RuleMatch::Matched => match rule.effect {
@@ -250,7 +256,13 @@ pub fn decide_with(
     }
 }
 
-fn record(coverage: &mut Coverage, index: usize, clauses: usize, outcome: &RuleMatch) {
+fn record(
+    coverage: &mut Coverage,
+    index: usize,
+    clauses: usize,
+    outcome: &RuleMatch,
+    effect: Effect,
+) {
     let entry = coverage.rules.entry(index).or_default();
     entry.clauses.resize(clauses, (0, 0, 0));
     entry.evaluated += 1;
@@ -264,6 +276,10 @@ fn record(coverage: &mut Coverage, index: usize, clauses: usize, outcome: &RuleM
             *clause
         }
         RuleMatch::Errored { clause, .. } => {
+            // A deny or review rule that fails counts as matching (fail closed).
+            if effect != Effect::Allow {
+                entry.matched += 1;
+            }
             entry.clauses[*clause].2 += 1;
             *clause
         }

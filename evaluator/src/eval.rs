@@ -104,7 +104,7 @@ impl<'a> Context<'a> {
                         Some(v) => Ok(v.clone()),
                         None => fail(e.span, format!("the map has no key {key}")),
                     },
-                    Value::Record(_) => match &key {
+                    Value::Record(_) | Value::Entity(_) => match &key {
                         Value::String(name) => self.attr(&container, name, e.span),
                         _ => fail(e.span, "a record is indexed by a field name"),
                     },
@@ -226,6 +226,32 @@ impl<'a> Context<'a> {
                     span: e.span,
                 })
             }
+            ExprKind::Overloaded(ids, args) => {
+                let mut values = Vec::with_capacity(args.len());
+                for a in args {
+                    values.push(self.eval(a)?);
+                }
+                let Some(builtin) = ids
+                    .iter()
+                    .map(|id| writ_stdlib::builtin(*id))
+                    .find(|b| b.params.iter().zip(&values).all(|(sig, v)| fits(sig, v)))
+                else {
+                    return fail(e.span, "no form of this method takes these values");
+                };
+                if self.trace.is_some() {
+                    for (a, v) in args.iter().zip(&values) {
+                        self.record(a, v);
+                    }
+                }
+                (builtin.eval)(&values).map_err(|err| EvalError {
+                    message: err.to_string(),
+                    span: e.span,
+                })
+            }
+            ExprKind::Unreachable => fail(
+                e.span,
+                "internal error: reached code the checker found could not run",
+            ),
             ExprKind::Helper(name, args) => {
                 let Some(helper) = self.set.helpers.get(name).cloned() else {
                     return fail(e.span, format!("internal error: no helper `{name}`"));
@@ -279,13 +305,29 @@ impl<'a> Context<'a> {
                 self.locals.truncate(slot);
                 Ok(Value::Bool(result))
             }
-            ExprKind::Delegated => {
-                if self.delegation.is_none() {
-                    self.delegation = Some(chain::check(self.set, self.intent, self.snapshot));
+            ExprKind::Delegated(root) => {
+                let root = match root {
+                    Some(e) => match self.eval(e)? {
+                        Value::Entity(uid) => Some(uid),
+                        other => {
+                            return fail(
+                                e.span,
+                                format!(
+                                    "the root of a chain is an entity, found `{}`",
+                                    other.type_name()
+                                ),
+                            );
+                        }
+                    },
+                    None => None,
+                };
+                let outcome = chain::check(self.set, self.intent, self.snapshot, root.as_ref());
+                let valid = outcome.valid();
+                // The explanation shows the chain a rule relied on: a valid one if any was.
+                if self.delegation.as_ref().is_none_or(|d| !d.valid()) {
+                    self.delegation = Some(outcome);
                 }
-                Ok(Value::Bool(
-                    self.delegation.as_ref().is_some_and(|d| d.valid()),
-                ))
+                Ok(Value::Bool(valid))
             }
         }
     }
@@ -382,6 +424,24 @@ impl<'a> Context<'a> {
     }
 }
 
+/// Whether a value has the shape a built-in's parameter takes.
+fn fits(sig: &writ_stdlib::SigType, value: &Value) -> bool {
+    use writ_stdlib::SigType as S;
+    matches!(
+        (sig, value),
+        (S::T | S::K | S::V, _)
+            | (S::Bool, Value::Bool(_))
+            | (S::Int, Value::Int(_))
+            | (S::Decimal, Value::Decimal(_))
+            | (S::String, Value::String(_))
+            | (S::Datetime, Value::Datetime(_))
+            | (S::Duration, Value::Duration(_))
+            | (S::IpAddr, Value::Ip(_))
+            | (S::Set(_), Value::Set(_))
+            | (S::Map(..), Value::Map(_))
+    )
+}
+
 fn overflow(span: Span, op: &str) -> EvalError {
     EvalError {
         message: format!("arithmetic overflow in `{op}`"),
@@ -441,7 +501,7 @@ fn binary(op: BinOp, l: Value, r: Value, span: Span) -> Eval<Value> {
         (BinOp::Mul, Decimal(a), Decimal(b)) => a.checked_mul(*b).map(Decimal),
         (BinOp::Add, Duration(a), Duration(b)) => a.checked_add(*b).map(Duration),
         (BinOp::Sub, Duration(a), Duration(b)) => a.checked_sub(*b).map(Duration),
-        (BinOp::Mul, Duration(a), Int(b)) => a
+        (BinOp::Mul, Duration(a), Int(b)) | (BinOp::Mul, Int(b), Duration(a)) => a
             .millis()
             .checked_mul(*b)
             .map(|ms| Duration(writ_stdlib::Duration::from_millis(ms))),

@@ -315,3 +315,39 @@ fn malformed_grants_are_invalid_input() {
     );
     assert!(paths.contains(&"$.snapshot.grants[1].holder"), "{paths:?}");
 }
+
+#[test]
+fn a_chain_can_be_required_to_start_at_a_given_entity() {
+    let mut compiler = Compiler::new();
+    compiler.add_file(
+        "owned.writ",
+        r#"
+schema {
+  entity User
+  entity Agent
+  entity Repo { owner: User }
+  action git.push by Agent on Repo
+}
+
+allow owner_delegated on git.push
+  when delegated(resource.owner)
+"#,
+    );
+    let set = PolicySet::new(compiler.compile().expect("compiles"));
+    let request = |issuer: &str| {
+        json!({
+            "intent": {"actor": BOT, "action": "git.push", "resource": API},
+            "snapshot": {
+                "entities": [{"uid": API, "attrs": {"owner": ALICE}}],
+                "grants": [{"id": "g", "issuer": issuer, "holder": BOT, "capability": "git.push"}],
+            }
+        })
+    };
+    assert_eq!(set.decide_json(&request(ALICE)).outcome, Outcome::Allow);
+    let d = set.decide_json(&request("User::\"mallory\""));
+    assert_eq!(d.outcome, Outcome::Deny);
+    assert!(matches!(
+        d.delegation.and_then(|c| c.broken),
+        Some(Break::NoRoot { .. })
+    ));
+}

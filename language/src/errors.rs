@@ -85,6 +85,18 @@ pub(crate) fn syntax_error_from_pest(
         }
     }
     let expected = summarize(expected);
+    let rest = chunk[pos..].trim_start();
+    if rest.starts_with("///") && !rest.starts_with("////") {
+        let start = pos + (chunk.len() - pos - rest.len());
+        let end = start + rest.find('\n').unwrap_or(rest.len());
+        return SyntaxError {
+            code: "E0001",
+            message: "a doc comment documents the item, declaration, attribute or enum member right after it".to_string(),
+            span: Span::new(start as u32, end as u32).shift(offset as u32),
+            label: "nothing here takes a doc comment".to_string(),
+            help: Some("use `//` for a plain comment".to_string()),
+        };
+    }
     let (found_span, found) = token_at(chunk, pos);
     let found_text = match &found {
         Some(text) => format!("`{text}`"),

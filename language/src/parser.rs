@@ -596,7 +596,7 @@ impl<'e> Builder<'e> {
                         span: Span::new(start + i as u32, start + (j + other.len_utf8()) as u32),
                         label: "unknown escape".to_string(),
                         help: Some(
-                            "the escapes are `\\n`, `\\t`, `\\r`, `\\0`, `\\\\`, `\\\"`, `\\*` and `\\u{...}`"
+                            "the escapes are `\\n`, `\\t`, `\\r`, `\\0`, `\\\\`, `\\\"`, `\\'`, `\\*` and `\\u{...}`"
                                 .to_string(),
                         ),
                     });
@@ -1156,7 +1156,7 @@ impl<'e> Builder<'e> {
     fn climb(&mut self, tokens: &[P], pos: &mut usize, min_prec: u8) -> Expr {
         let mut lhs = self.expr_any(tokens[*pos].clone());
         *pos += 1;
-        let mut relation: Option<Span> = None;
+        let mut after_relation = false;
         while let Some(token) = tokens.get(*pos) {
             let op_span = self.span(token);
             let prec = match token.as_rule() {
@@ -1171,21 +1171,18 @@ impl<'e> Builder<'e> {
             }
             *pos += 1;
             if prec == 3 {
-                if let Some(first) = relation {
+                if after_relation {
                     self.errors.push(SyntaxError {
                         code: "E0001",
                         message: "comparisons cannot be chained".to_string(),
                         span: op_span,
                         label: "second comparison".to_string(),
-                        help: Some(format!(
-                            "join them with `&&`, e.g. `a < b && b < c` (the first comparison is at offset {})",
-                            first.start
-                        )),
+                        help: Some("join them with `&&`: `a < b && b < c`".to_string()),
                     });
                 }
-                relation = Some(op_span);
+                after_relation = true;
             } else {
-                relation = None;
+                after_relation = false;
             }
             lhs = match token.as_rule() {
                 Rule::like_tail | Rule::is_tail | Rule::has_tail => {
@@ -1278,6 +1275,17 @@ impl<'e> Builder<'e> {
         let postfixes = &parts[prefixes + 1..];
         let mut expr = match ops.last() {
             // `-9223372036854775808` is a literal, not the negation of a number too big for Int.
+            // Likewise the smallest `Decimal`.
+            Some(&(UnaryOp::Neg, neg_span))
+                if primary.as_rule() == Rule::decimal && postfixes.is_empty() =>
+            {
+                ops.pop();
+                let span = neg_span.to(self.span(&primary));
+                Expr {
+                    kind: ExprKind::Decimal(format!("-{}", primary.as_str().replace('_', ""))),
+                    span,
+                }
+            }
             Some(&(UnaryOp::Neg, neg_span))
                 if primary.as_rule() == Rule::int && postfixes.is_empty() =>
             {

@@ -61,7 +61,13 @@ fn starts_name_after_space(rest: &str) -> bool {
             .bytes()
             .next()
             .is_some_and(|b| b.is_ascii_alphabetic() || b == b'_')
-        && !crate::errors::is_keyword(&text[..word_len])
+        // A variable named `entity` tested with `in` is not a declaration; a keyword that
+        // cannot continue an expression is still a (misnamed) declaration, reported as E0009.
+        && !matches!(
+            &text[..word_len],
+            "in" | "is" | "has" | "like" | "then" | "else" | "when" | "unless" | "because"
+                | "approver" | "obligation"
+        )
 }
 
 fn is_ident_byte(b: u8) -> bool {

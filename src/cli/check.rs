@@ -32,7 +32,7 @@ pub fn run(paths: &[PathBuf], format: Format, color: Color) -> ExitCode {
     let errors = diagnostics.iter().filter(|d| d.is_error()).count();
     let warnings = diagnostics.len() - errors;
     match format {
-        Format::Json => println!("{}", json(&compiler, &diagnostics)),
+        Format::Json => outln!("{}", json(&compiler, &diagnostics)),
         Format::Text => {
             let color = match color {
                 Color::Always => true,

@@ -43,7 +43,7 @@ pub fn run(args: Args) -> ExitCode {
     let decision = set.decide_json(&request);
     match args.format {
         Format::Json => match serde_json::to_string_pretty(&decision.to_json(&set)) {
-            Ok(text) => println!("{text}"),
+            Ok(text) => outln!("{text}"),
             Err(e) => {
                 eprintln!("error: {e}");
                 return ExitCode::from(1);
@@ -55,7 +55,7 @@ pub fn run(args: Args) -> ExitCode {
                 Color::Never => false,
                 Color::Auto => std::io::stdout().is_terminal(),
             };
-            print!("{}", decision.render_text(&set, color));
+            out!("{}", decision.render_text(&set, color));
         }
     }
     ExitCode::from(match decision.outcome {

@@ -29,7 +29,7 @@ pub fn run(paths: &[PathBuf], check: bool) -> ExitCode {
             Ok(formatted) => {
                 if check {
                     unformatted += 1;
-                    println!("{}", path.display());
+                    outln!("{}", path.display());
                 } else if let Err(e) = std::fs::write(path, formatted) {
                     eprintln!("error: cannot write `{}`: {e}", path.display());
                     failed = true;

@@ -1,5 +1,21 @@
 //! Command-line interface: parses arguments and dispatches to one module per command.
 
+/// Writes to standard output. A reader that goes away (`writ eval ... | head`) is no reason to
+/// panic: the output just stops.
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stdout(), $($arg)*);
+    }};
+}
+
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
 mod check;
 mod eval;
 mod fmt;

@@ -22,13 +22,13 @@ pub fn run(paths: &[PathBuf], coverage: bool) -> ExitCode {
     let mut cov = Coverage::default();
     let outcomes = run_tests(&set, &loader, coverage.then_some(&mut cov));
     let color = std::io::stdout().is_terminal();
-    println!(
+    outln!(
         "running {} test{}",
         outcomes.len(),
         if outcomes.len() == 1 { "" } else { "s" }
     );
     for outcome in &outcomes {
-        println!(
+        outln!(
             "test \"{}\" ... {}",
             outcome.name,
             if outcome.passed { "ok" } else { "FAILED" }
@@ -36,25 +36,26 @@ pub fn run(paths: &[PathBuf], coverage: bool) -> ExitCode {
     }
     let failed: Vec<_> = outcomes.iter().filter(|o| !o.passed).collect();
     if !failed.is_empty() {
-        println!("\nfailures:");
+        outln!("\nfailures:");
         for outcome in &failed {
             let located = &set.tests()[outcome.test];
             let source = &set.sources()[located.source];
             let (line, column) =
                 source.line_column((located.offset + located.item.name_span.start) as usize);
-            println!(
+            outln!(
                 "\n---- \"{}\" ({}:{line}:{column}) ----",
-                outcome.name, source.path
+                outcome.name,
+                source.path
             );
             if let Some(message) = outcome.failure(&set) {
-                println!("{message}");
+                outln!("{message}");
             }
             if let Ok(decision) = &outcome.decision {
-                print!("{}", decision.render_text(&set, color));
+                out!("{}", decision.render_text(&set, color));
             }
         }
     }
-    println!(
+    outln!(
         "\ntest result: {}. {} passed; {} failed",
         if failed.is_empty() { "ok" } else { "FAILED" },
         outcomes.len() - failed.len(),
@@ -75,7 +76,7 @@ fn print_coverage(set: &PolicySet, coverage: &Coverage) {
     let exercised = (0..rules.len())
         .filter(|i| coverage.rules.get(i).is_some_and(|c| c.matched > 0))
         .count();
-    println!(
+    outln!(
         "\ncoverage: {exercised} of {} rules matched in at least one test",
         rules.len()
     );
@@ -87,7 +88,7 @@ fn print_coverage(set: &PolicySet, coverage: &Coverage) {
         let matched = c.map_or(0, |c| c.matched);
         let evaluated = c.map_or(0, |c| c.evaluated);
         let mark = if matched > 0 { " " } else { "!" };
-        println!(
+        outln!(
             "{mark} {:<7} {:<28} {}:{line}  matched in {matched} of {evaluated} evaluations",
             rule.effect.as_str(),
             rule.name,
@@ -119,7 +120,7 @@ fn print_coverage(set: &PolicySet, coverage: &Coverage) {
             } else {
                 String::new()
             };
-            println!("      {keyword} {text}: held {held}, failed {failed}{errors}{gap}");
+            outln!("      {keyword} {text}: held {held}, failed {failed}{errors}{gap}");
         }
     }
 }

@@ -93,7 +93,7 @@ impl Checker<'_> {
             .collect();
         let name = callee.name.as_str();
         if name == DELEGATED && !self.helpers.contains_key(name) {
-            return Typed::of(self.delegated(whole, args, env));
+            return Typed::of(self.delegated(whole, args, &arg_types, env));
         }
         if let Some(sig) = self.helpers.get(name).cloned() {
             self.helpers_called.insert(sig.name.clone());
@@ -165,22 +165,30 @@ impl Checker<'_> {
         Typed::of(ty)
     }
 
-    fn delegated(&mut self, whole: &Expr, args: &[Expr], env: &Env) -> Ty {
-        if !args.is_empty() {
+    /// `delegated()`: a chain to any declared root authority; `delegated(root)`: a chain that
+    /// starts at that entity (`delegated(resource.owner)`), declared as an authority or not.
+    fn delegated(&mut self, whole: &Expr, args: &[Expr], arg_types: &[Ty], env: &Env) -> Ty {
+        if args.len() > 1 {
             self.report(
                 Diagnostic::error(
                     "E0207",
-                    format!(
-                        "`{DELEGATED}` takes no arguments, but {} were given",
-                        args.len()
-                    ),
+                    format!("`{DELEGATED}` takes at most one argument, but {} were given", args.len()),
                     self.loc(whole.span),
                     "wrong number of arguments",
                 )
-                .with_help(
-                    "it checks the intent's own actor, action and resource: write `delegated()`",
-                ),
+                .with_help("write `delegated()` for any root authority, or `delegated(root)` for chains starting at `root`"),
             );
+        }
+        if let (Some(arg), Some(ty)) = (args.first(), arg_types.first())
+            && !ty.is_entity()
+            && !ty.is_error()
+        {
+            self.report(Diagnostic::error(
+                "E0201",
+                format!("the root of a delegation chain is an entity, but this is `{ty}`"),
+                self.loc(arg.span),
+                format!("expected an entity, found `{ty}`"),
+            ));
         }
         if env.context != super::Context::Rule {
             self.report(
@@ -194,7 +202,7 @@ impl Checker<'_> {
             );
             return Ty::Error;
         }
-        if self.schema.authorities.is_empty() {
+        if args.is_empty() && self.schema.authorities.is_empty() {
             self.report(
                 Diagnostic::error(
                     "E0234",
@@ -202,7 +210,7 @@ impl Checker<'_> {
                     self.loc(whole.span),
                     "no chain can start anywhere",
                 )
-                .with_help("declare where chains start, e.g. `authority User` in a `schema` block"),
+                .with_help("declare where chains start (`authority User` in a `schema` block), or name the root: `delegated(resource.owner)`"),
             );
         }
         BOOL
@@ -302,7 +310,10 @@ impl Checker<'_> {
                     .zip(types)
                     .all(|(p, t)| unify(p, t, &mut b))
             {
-                self.calls.insert((whole.span.start, whole.span.end), *id);
+                self.calls
+                    .entry((whole.span.start, whole.span.end))
+                    .or_default()
+                    .insert(*id);
                 return instantiate(&builtin.ret, &b);
             }
         }

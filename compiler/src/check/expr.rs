@@ -132,8 +132,14 @@ impl Checker<'_> {
                 self.expect_bool(&c.ty, cond.span, "the condition of `if`");
                 let then_facts = facts.union(&c.facts);
                 let (a, b) = match c.ty.truth() {
-                    Truth::True => (Some(self.expr(then, env, scope, &then_facts)), None),
-                    Truth::False => (None, Some(self.expr(otherwise, env, scope, facts))),
+                    Truth::True => {
+                        self.dead(|c| c.expr(otherwise, env, scope, facts));
+                        (Some(self.expr(then, env, scope, &then_facts)), None)
+                    }
+                    Truth::False => {
+                        self.dead(|c| c.expr(then, env, scope, &then_facts));
+                        (None, Some(self.expr(otherwise, env, scope, facts)))
+                    }
                     Truth::Unknown => (
                         Some(self.expr(then, env, scope, &then_facts)),
                         Some(self.expr(otherwise, env, scope, facts)),
@@ -658,6 +664,22 @@ impl Checker<'_> {
     ) -> Typed {
         match &target_ty {
             Ty::Error => Typed::of(Ty::Error),
+            // `file["read-only"]`: an attribute whose name is not an identifier.
+            Ty::Entity(e) if matches!(index.unparen().kind, ExprKind::Str(_)) => {
+                let attrs = self
+                    .schema
+                    .entities
+                    .get(e)
+                    .map(|info| info.attrs.clone())
+                    .unwrap_or_default();
+                self.index(
+                    Ty::Record(std::sync::Arc::new(attrs)),
+                    index_ty,
+                    target,
+                    index,
+                    facts,
+                )
+            }
             Ty::Map(k, v) => {
                 if !assignable(&index_ty, k) {
                     self.report(Diagnostic::error(
@@ -784,6 +806,7 @@ impl Checker<'_> {
                 self.expect_operand_bool(&l.ty, lhs, op);
                 if l.ty.truth() == Truth::False {
                     // The right side never runs here (e.g. after an `is` that cannot hold).
+                    self.dead(|c| c.expr(rhs, env, scope, &facts.union(&l.facts)));
                     return Typed::of(Ty::Bool(Truth::False));
                 }
                 let r = self.expr(rhs, env, scope, &facts.union(&l.facts));
@@ -802,6 +825,7 @@ impl Checker<'_> {
                 let l = self.expr(lhs, env, scope, facts);
                 self.expect_operand_bool(&l.ty, lhs, op);
                 if l.ty.truth() == Truth::True {
+                    self.dead(|c| c.expr(rhs, env, scope, facts));
                     return Typed::of(Ty::Bool(Truth::True));
                 }
                 let r = self.expr(rhs, env, scope, facts);
@@ -916,7 +940,8 @@ impl Checker<'_> {
                     (BinaryOp::Add | BinaryOp::Sub, Ty::Duration, Ty::Duration) => {
                         Some(Ty::Duration)
                     }
-                    (BinaryOp::Mul, Ty::Duration, Ty::Int) => Some(Ty::Duration),
+                    (BinaryOp::Mul, Ty::Duration, Ty::Int)
+                    | (BinaryOp::Mul, Ty::Int, Ty::Duration) => Some(Ty::Duration),
                     (BinaryOp::Add | BinaryOp::Sub, Ty::Datetime, Ty::Duration) => {
                         Some(Ty::Datetime)
                     }
@@ -1118,7 +1143,9 @@ impl Checker<'_> {
                 ))
             };
         }
-        self.all_env_only.push(d);
+        if self.dead == 0 {
+            self.all_env_only.push(d);
+        }
         false
     }
 
@@ -1213,7 +1240,9 @@ impl Checker<'_> {
                     }
                     // Reported only if it holds in every environment: with several possible
                     // types, testing for an attribute only some of them have is legitimate.
-                    self.all_env_only.push(d);
+                    if self.dead == 0 {
+                        self.all_env_only.push(d);
+                    }
                     return Typed::of(Ty::Bool(Truth::False));
                 }
                 Some(field) => {

@@ -79,6 +79,14 @@ pub fn path_of(expr: &Expr) -> Option<Path> {
             path.push(Name::from(name.name.as_str()));
             Some(path)
         }
+        ExprKind::Index { target, index } => match &index.unparen().kind {
+            ExprKind::Str(key) => {
+                let mut path = path_of(target)?;
+                path.push(Name::from(key.as_str()));
+                Some(path)
+            }
+            _ => None,
+        },
         ExprKind::Paren(inner) => path_of(inner),
         _ => None,
     }

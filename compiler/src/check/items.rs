@@ -117,20 +117,30 @@ impl Checker<'_> {
             self.report(d);
         } else {
             for (i, clause) in rule.clauses.iter().enumerate() {
-                if let ClauseKind::When(e) = &clause.kind
-                    && outcomes
-                        .iter()
-                        .all(|o| o.clauses.get(i).copied().flatten() == Some(Truth::True))
-                    && !matches!(e.unparen().kind, ExprKind::Bool(true))
+                // A `when` that always holds, or an `unless` that never does, says nothing.
+                let (e, redundant, what, label) = match &clause.kind {
+                    ClauseKind::When(e) => (
+                        e,
+                        Truth::True,
+                        "this condition is always true",
+                        "true for every action the rule is `on`",
+                    ),
+                    ClauseKind::Unless(e) => (
+                        e,
+                        Truth::False,
+                        "this `unless` condition is always false",
+                        "false for every action the rule is `on`",
+                    ),
+                    _ => continue,
+                };
+                if outcomes
+                    .iter()
+                    .all(|o| o.clauses.get(i).copied().flatten() == Some(redundant))
+                    && !matches!(e.unparen().kind, ExprKind::Bool(_))
                 {
                     self.report(
-                        Diagnostic::warning(
-                            "W0002",
-                            "this condition is always true",
-                            self.loc(e.span),
-                            "always true for the actions the rule is `on`",
-                        )
-                        .with_help("remove it, or check the `on` list"),
+                        Diagnostic::warning("W0002", what, self.loc(e.span), label)
+                            .with_help("remove it, or check the `on` list"),
                     );
                 }
             }
@@ -615,14 +625,42 @@ impl Checker<'_> {
                         continue;
                     };
                     let info = self.schema.entities.get(&entity).cloned();
-                    if let (Some(attrs), Some(info)) = (attrs, &info) {
-                        self.record_against(
+                    match (attrs, &info) {
+                        (Some(attrs), Some(info)) => self.record_against(
                             &info.attrs,
                             attrs,
                             false,
                             &format!("`{entity}`"),
                             "attribute",
-                        );
+                        ),
+                        (None, Some(info)) => {
+                            let missing: Vec<String> = info
+                                .attrs
+                                .fields
+                                .iter()
+                                .filter(|(_, f)| !f.optional)
+                                .map(|(n, _)| n.to_string())
+                                .collect();
+                            if !missing.is_empty() {
+                                self.report(
+                                    Diagnostic::error(
+                                        "E0219",
+                                        format!(
+                                            "`{entity}` needs the attribute{} {}",
+                                            if missing.len() == 1 { "" } else { "s" },
+                                            backticked(&missing)
+                                        ),
+                                        self.loc(uid.span),
+                                        "no attributes given",
+                                    )
+                                    .with_help(format!(
+                                        "give them after the reference: `{{ {}: ... }}`",
+                                        missing[0]
+                                    )),
+                                );
+                            }
+                        }
+                        _ => {}
                     }
                     if let Some(parents) = parents {
                         let elements = match &parents.kind {

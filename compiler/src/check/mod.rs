@@ -25,12 +25,19 @@ use crate::schema::{Schema, schema};
 use crate::types::{Name, Ty};
 use crate::workspace::{HelperSig, NameIndex, helper_signatures, name_index};
 
+/// Codes for mistakes that do not depend on the environment: reported even in dead code.
+const NAME_CODES: &[&str] = &[
+    "E0006", "E0007", "E0008", "E0101", "E0102", "E0103", "E0104", "E0106", "E0119", "E0122",
+    "E0215", "E0226",
+];
+
 /// What checking an item found.
 #[derive(Clone, PartialEq, Eq, Debug, Default)]
 pub struct ItemCheck {
     pub diagnostics: Vec<Diagnostic>,
-    /// The built-in each call resolved to, by the call's (item-relative) span.
-    pub calls: BTreeMap<(u32, u32), BuiltinId>,
+    /// The built-ins each call resolved to, by the call's (item-relative) span: one, or one
+    /// per receiver type when environments give the receiver different types.
+    pub calls: BTreeMap<(u32, u32), BTreeSet<BuiltinId>>,
     /// Helper functions the item calls.
     pub helpers_called: BTreeSet<Name>,
     /// For a rule: the environments in which it may match (its conditions are not statically
@@ -70,6 +77,7 @@ pub fn check_item<'db>(db: &'db dyn salsa::Database, item: ItemNode<'db>) -> Arc
         helpers_called: BTreeSet::new(),
         rule_actions: Vec::new(),
         live: Vec::new(),
+        dead: 0,
     };
     match &syntax.kind {
         ItemKind::Rule(rule) => checker.rule(rule),
@@ -171,11 +179,13 @@ pub(crate) struct Checker<'a> {
     pub diagnostics: Vec<Diagnostic>,
     /// Diagnostics that hold only if they hold in every environment the item is checked in.
     pub all_env_only: Vec<Diagnostic>,
-    pub calls: BTreeMap<(u32, u32), BuiltinId>,
+    pub calls: BTreeMap<(u32, u32), BTreeSet<BuiltinId>>,
     pub helpers_called: BTreeSet<Name>,
     /// The actions the rule being checked is `on`.
     pub rule_actions: Vec<Name>,
     pub live: Vec<Target>,
+    /// Above zero while checking code that cannot run in the current environment.
+    pub dead: u32,
 }
 
 impl Checker<'_> {
@@ -188,8 +198,22 @@ impl Checker<'_> {
     }
 
     pub(crate) fn report(&mut self, diagnostic: Diagnostic) {
+        if self.dead > 0 && !NAME_CODES.contains(&diagnostic.code) {
+            return;
+        }
         if !self.diagnostics.contains(&diagnostic) {
             self.diagnostics.push(diagnostic);
         }
+    }
+
+    /// Checks code that cannot run in this environment (the right of `false && ...`, an `if`
+    /// branch not taken). Its types may not fit here, so only mistakes that hold everywhere are
+    /// reported: unknown names, functions, types, enum members and bad literals. It is still
+    /// checked, so that everything that reaches lowering resolves.
+    pub(crate) fn dead<T>(&mut self, check: impl FnOnce(&mut Self) -> T) -> T {
+        self.dead += 1;
+        let result = check(self);
+        self.dead -= 1;
+        result
     }
 }

@@ -823,9 +823,14 @@ impl<'a> Builder<'a> {
                 }
                 self.lit(Kind::Num, v.unsigned_abs().to_string());
             }
-            ExprKind::Decimal(text) | ExprKind::Duration(text) => {
-                self.lit(Kind::Num, text.clone());
-            }
+            ExprKind::Decimal(text) | ExprKind::Duration(text) => match text.strip_prefix('-') {
+                // A negative decimal literal is written as `-` and a number, like an integer.
+                Some(digits) => {
+                    self.tok("-");
+                    self.lit(Kind::Num, digits.to_string());
+                }
+                None => self.lit(Kind::Num, text.clone()),
+            },
             ExprKind::Datetime(text) => self.lit(Kind::Datetime, format!("@{text}")),
             ExprKind::Str(value) => self.string(value),
             ExprKind::Entity { ty, id } => {
