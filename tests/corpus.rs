@@ -249,3 +249,27 @@ fn corpus_exercises_every_code() {
         "codes in the allow-list that the corpus does exercise: {needlessly_excused:?}"
     );
 }
+
+/// A valid file's own `test` blocks pass: its examples mean what they say.
+#[test]
+fn valid_files_pass_their_own_tests() {
+    let mut failures = Vec::new();
+    for rel in corpus_files("valid") {
+        let mut compiler = Compiler::new();
+        compiler.add_file(rel.clone(), read(&rel));
+        let set =
+            writ_evaluator::PolicySet::new(compiler.compile().expect("a valid file compiles"));
+        let loader = |policy: &str, name: &str| {
+            let path = corpus_dir().join(policy).parent().unwrap().join(name);
+            let text =
+                std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+            serde_json::from_str(&text).map_err(|e| e.to_string())
+        };
+        for outcome in writ_evaluator::run_tests(&set, &loader, None) {
+            if let Some(message) = outcome.failure(&set) {
+                failures.push(format!("{rel}: \"{}\": {message}", outcome.name));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

@@ -102,6 +102,39 @@ fn the_pack_tests_pass_and_exercise_every_rule() {
     );
 }
 
+/// Delegation in the pack is tied to the owner of what the agent acts on: every `delegated`
+/// call names its root (`delegated(resource.owner)`), and no `authority` declaration lets any
+/// person's grant count.
+#[test]
+fn delegation_is_rooted_at_the_resources_owner() {
+    let dir = root().join("policies");
+    let mut calls = 0;
+    for entry in std::fs::read_dir(&dir).expect("the policies folder") {
+        let path = entry.expect("a directory entry").path();
+        if path.extension().is_none_or(|e| e != "writ") {
+            continue;
+        }
+        let source = std::fs::read_to_string(&path).expect("a policy file");
+        for (n, line) in source.lines().enumerate() {
+            let code = line.split("//").next().unwrap_or("").trim();
+            let at = format!("{}:{}", path.display(), n + 1);
+            assert!(
+                !code.contains("delegated()"),
+                "{at}: `delegated()` accepts any root authority's grant: {line}"
+            );
+            assert!(
+                !code.starts_with("authority "),
+                "{at}: the pack declares no root authority: {line}"
+            );
+            calls += code.matches("delegated(").count();
+        }
+    }
+    assert!(
+        calls >= 3,
+        "only {calls} `delegated(root)` calls in the pack"
+    );
+}
+
 #[test]
 fn each_folder_has_at_least_ten_examples() {
     for folder in ["allow", "review", "deny"] {

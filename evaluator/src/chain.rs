@@ -108,10 +108,12 @@ pub enum Break {
     ScopeWidened {
         grant: String,
     },
-    /// The top of the chain was not issued by a root authority.
+    /// The top of the chain was not issued by a root authority (or, for `delegated(root)`,
+    /// by the required root).
     NoRoot {
         grant: String,
         issuer: EntityUid,
+        required: Option<EntityUid>,
     },
     /// Following parents leads back to a grant already seen.
     Cycle {
@@ -153,9 +155,21 @@ impl fmt::Display for Break {
                 f,
                 "grant `{grant}` covers resources outside its parent's scope"
             ),
-            Break::NoRoot { grant, issuer } => write!(
+            Break::NoRoot {
+                grant,
+                issuer,
+                required: None,
+            } => write!(
                 f,
                 "grant `{grant}` was issued by {issuer}, which is not a root authority"
+            ),
+            Break::NoRoot {
+                grant,
+                issuer,
+                required: Some(root),
+            } => write!(
+                f,
+                "grant `{grant}` was issued by {issuer}, but the rule requires a chain starting at {root}"
             ),
             Break::Cycle { grant } => write!(f, "the parents of grant `{grant}` lead back to it"),
         }
@@ -280,6 +294,7 @@ fn walk(
             let broken = (!root).then(|| Break::NoRoot {
                 grant: id,
                 issuer: grant.issuer.clone(),
+                required: required_root.cloned(),
             });
             return ChainOutcome { links, broken };
         };

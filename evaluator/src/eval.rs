@@ -308,7 +308,10 @@ impl<'a> Context<'a> {
             ExprKind::Delegated(root) => {
                 let root = match root {
                     Some(e) => match self.eval(e)? {
-                        Value::Entity(uid) => Some(uid),
+                        Value::Entity(uid) => {
+                            self.record(e, &Value::Entity(uid.clone()));
+                            Some(uid)
+                        }
                         other => {
                             return fail(
                                 e.span,

@@ -35,6 +35,9 @@ fn unify(sig: &SigType, ty: &Ty, b: &mut Bindings) -> bool {
                 b.0[slot] = Some(ty.strip_truth());
                 true
             }
+            // An entity of one type never equals one of another: `Set<Workspace>.contains(file)`
+            // is a mistake, not a question.
+            Some(Ty::Entity(a)) if matches!(ty, Ty::Entity(b) if a != b) => false,
             Some(bound) => match crate::types::join(bound, ty) {
                 Some(j) => {
                     b.0[slot] = Some(j);
@@ -92,7 +95,7 @@ impl Checker<'_> {
             .map(|a| self.expr(a, env, scope, facts).ty)
             .collect();
         let name = callee.name.as_str();
-        if name == DELEGATED && !self.helpers.contains_key(name) {
+        if name == DELEGATED {
             return Typed::of(self.delegated(whole, args, &arg_types, env));
         }
         if let Some(sig) = self.helpers.get(name).cloned() {

@@ -426,6 +426,7 @@ impl Checker<'_> {
         if writ_stdlib::lookup(&f.name.name, Kind::Function)
             .next()
             .is_some()
+            || f.name.name == super::DELEGATED
         {
             self.report(
                 Diagnostic::error(
