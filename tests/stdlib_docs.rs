@@ -11,55 +11,17 @@
 //!   signatures.
 
 use std::collections::BTreeSet;
-use std::path::Path;
 
-use writ_compiler::Compiler;
-use writ_evaluator::{PolicySet, run_tests};
 use writ_stdlib::Kind;
+
+mod support;
+
+use support::{Block, code_blocks};
 
 const DOC: &str = "docs/stdlib.md";
 
 fn stdlib_md() -> String {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(DOC);
-    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
-}
-
-/// A fenced code block: its info string, the 1-based line of its first line of code, its text.
-struct Block {
-    info: String,
-    line: usize,
-    text: String,
-}
-
-fn code_blocks(doc: &str) -> Vec<Block> {
-    let mut blocks = Vec::new();
-    let mut open: Option<(String, usize, String, String)> = None;
-    for (i, line) in doc.lines().enumerate() {
-        let trimmed = line.trim_start();
-        match &mut open {
-            None => {
-                if let Some(info) = trimmed.strip_prefix("```") {
-                    let indent = line[..line.len() - trimmed.len()].to_string();
-                    open = Some((info.trim().to_string(), i + 2, indent, String::new()));
-                }
-            }
-            Some((info, start, indent, text)) => {
-                if trimmed.starts_with("```") {
-                    blocks.push(Block {
-                        info: std::mem::take(info),
-                        line: *start,
-                        text: std::mem::take(text),
-                    });
-                    open = None;
-                } else {
-                    text.push_str(line.strip_prefix(indent.as_str()).unwrap_or(line));
-                    text.push('\n');
-                }
-            }
-        }
-    }
-    assert!(open.is_none(), "{DOC}: a code block is never closed");
-    blocks
+    support::read_doc(DOC)
 }
 
 /// The lines of the document outside code blocks.
@@ -86,68 +48,18 @@ fn code_spans(line: &str) -> Vec<&str> {
 #[test]
 fn every_writ_example_compiles_without_diagnostics_and_its_tests_pass() {
     let doc = stdlib_md();
-    let blocks = code_blocks(&doc);
-    for b in &blocks {
-        assert!(
-            !b.info.starts_with("writ") || b.info == "writ" || b.info == "writ,ignore",
-            "{DOC}:{}: unknown fence `{}` (use `writ` or `writ,ignore`)",
-            b.line - 1,
-            b.info
-        );
-    }
-    let examples: Vec<&Block> = blocks.iter().filter(|b| b.info == "writ").collect();
-    assert!(
-        examples.len() >= 15,
-        "only {} complete examples in {DOC}",
-        examples.len()
-    );
-    let mut failures = Vec::new();
-    let mut tests_run = 0;
-    for block in examples {
-        let mut compiler = Compiler::new();
-        compiler.add_file(format!("{DOC}:{}", block.line), block.text.clone());
-        let diagnostics = compiler.diagnostics();
-        if !diagnostics.is_empty() {
-            failures.push(format!(
-                "the example at {DOC}:{} has diagnostics:\n{}",
-                block.line,
-                writ_compiler::render::render(compiler.db(), &diagnostics, false)
-            ));
-            continue;
-        }
-        let set = match compiler.compile() {
-            Ok(compiled) => PolicySet::new(compiled),
-            Err(_) => {
-                failures.push(format!(
-                    "the example at {DOC}:{} does not compile",
-                    block.line
-                ));
-                continue;
-            }
-        };
-        // Examples are self-contained: a test that names a fixture file cannot run here.
-        let no_fixtures = |_: &str, name: &str| Err(format!("no fixture `{name}` in the docs"));
-        for outcome in run_tests(&set, &no_fixtures, None) {
-            tests_run += 1;
-            if let Some(failure) = outcome.failure(&set) {
-                failures.push(format!(
-                    "the example at {DOC}:{}: test \"{}\" fails: {failure}",
-                    block.line, outcome.name
-                ));
-            }
-        }
-    }
+    let blocks = code_blocks(&doc, DOC);
+    let examples = blocks.iter().filter(|b| b.info == "writ").count();
+    assert!(examples >= 15, "only {examples} complete examples in {DOC}");
+    let (failures, tests_run) = support::check_examples(DOC, &blocks);
     assert!(failures.is_empty(), "{}", failures.join("\n"));
-    assert!(
-        tests_run >= 20,
-        "only {tests_run} tests in the examples of {DOC}"
-    );
+    assert!(tests_run >= 20, "only {tests_run} tests in the examples of {DOC}");
 }
 
 #[test]
 fn every_quoted_example_is_a_clause_of_a_checked_block() {
     let doc = stdlib_md();
-    let clauses: BTreeSet<String> = code_blocks(&doc)
+    let clauses: BTreeSet<String> = code_blocks(&doc, DOC)
         .iter()
         .filter(|b| b.info == "writ")
         .flat_map(|b| {

@@ -55,15 +55,21 @@ pub fn render(db: &dyn salsa::Database, diagnostics: &[Diagnostic], color: bool)
             .with_notes(notes)
         })
         .collect();
+    emit(&files, &reports, color)
+}
+
+/// Renders codespan reports over `files` as text, with ANSI colors when `color`. Shared with
+/// the evaluator's explanations so that both look alike.
+pub fn emit(files: &SimpleFiles<String, String>, reports: &[Report<usize>], color: bool) -> String {
     let config = Config::default();
     let mut out = String::new();
-    for report in &reports {
+    for report in reports {
         if color {
             let mut buffer = term::termcolor::Buffer::ansi();
-            if term::emit_to_write_style(&mut buffer, &config, &files, report).is_ok() {
+            if term::emit_to_write_style(&mut buffer, &config, files, report).is_ok() {
                 out.push_str(&String::from_utf8_lossy(buffer.as_slice()));
             }
-        } else if let Ok(text) = term::emit_into_string(&config, &files, report) {
+        } else if let Ok(text) = term::emit_into_string(&config, files, report) {
             out.push_str(&text);
         }
     }

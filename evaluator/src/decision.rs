@@ -3,7 +3,6 @@
 
 use codespan_reporting::diagnostic::{Diagnostic as Report, Label, Severity};
 use codespan_reporting::files::SimpleFiles;
-use codespan_reporting::term::{self, Config};
 use serde_json::{Value as Json, json};
 use std::sync::Arc;
 use writ_language::ast::Span;
@@ -387,17 +386,7 @@ impl Decision {
                     .with_notes(vec!["a deny or review rule that fails counts as matching; an allow rule that fails grants nothing".to_string()]),
             );
         }
-        let config = Config::default();
-        for report in &reports {
-            if color {
-                let mut buffer = term::termcolor::Buffer::ansi();
-                if term::emit_to_write_style(&mut buffer, &config, &files, report).is_ok() {
-                    out.push_str(&String::from_utf8_lossy(buffer.as_slice()));
-                }
-            } else if let Ok(text) = term::emit_into_string(&config, &files, report) {
-                out.push_str(&text);
-            }
-        }
+        out.push_str(&writ_compiler::render::emit(&files, &reports, color));
         if let Some(chain) = &self.delegation {
             out.push_str(&chain_text(chain));
         }
