@@ -53,7 +53,10 @@ fn every_writ_example_compiles_without_diagnostics_and_its_tests_pass() {
     assert!(examples >= 15, "only {examples} complete examples in {DOC}");
     let (failures, tests_run) = support::check_examples(DOC, &blocks);
     assert!(failures.is_empty(), "{}", failures.join("\n"));
-    assert!(tests_run >= 20, "only {tests_run} tests in the examples of {DOC}");
+    assert!(
+        tests_run >= 20,
+        "only {tests_run} tests in the examples of {DOC}"
+    );
 }
 
 #[test]

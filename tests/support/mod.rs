@@ -80,12 +80,16 @@ pub fn check_examples(name: &str, blocks: &[Block]) -> (Vec<String>, usize) {
         let set = match compiler.compile() {
             Ok(compiled) => PolicySet::new(compiled),
             Err(_) => {
-                failures.push(format!("the example at {name}:{} does not compile", block.line));
+                failures.push(format!(
+                    "the example at {name}:{} does not compile",
+                    block.line
+                ));
                 continue;
             }
         };
         // Examples are self-contained: a test that names a fixture file cannot run here.
-        let no_fixtures = |_: &str, fixture: &str| Err(format!("no fixture `{fixture}` in the docs"));
+        let no_fixtures =
+            |_: &str, fixture: &str| Err(format!("no fixture `{fixture}` in the docs"));
         for outcome in run_tests(&set, &no_fixtures, None) {
             tests_run += 1;
             if let Some(failure) = outcome.failure(&set) {
