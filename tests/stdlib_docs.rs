@@ -16,7 +16,7 @@ use writ_stdlib::Kind;
 
 mod support;
 
-use support::{Block, code_blocks};
+use support::code_blocks;
 
 const DOC: &str = "docs/stdlib.md";
 
