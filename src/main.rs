@@ -1,6 +1,8 @@
 //! The `writ` command.
 
 mod cli;
+mod decision_log;
+mod server;
 
 use std::process::ExitCode;
 

@@ -8,7 +8,8 @@
 //! - [`schema::schema`] merges every `schema` block and resolves its types;
 //! - [`check::check_item`] type-checks one item against the schema;
 //! - [`lower::lower_item`] turns one checked item into IR;
-//! - [`file_diagnostics`] gathers a file's diagnostics with absolute positions.
+//! - [`file_diagnostics`] gathers a file's diagnostics with absolute positions;
+//! - [`ide`] answers editors' questions (hover, definitions, references, completion, ...).
 //!
 //! Diagnostics are query values, never side effects. Nothing here reads files or prints.
 
@@ -16,6 +17,7 @@ pub mod check;
 pub mod codes;
 pub mod db;
 pub mod diagnostic;
+pub mod ide;
 pub mod ir;
 pub mod items;
 pub mod lower;
@@ -78,6 +80,17 @@ impl Compiler {
 
     pub fn db(&self) -> &Database {
         &self.db
+    }
+
+    /// A read-only copy of the database, for another thread. It sees the inputs as they are
+    /// now. The next change made through this compiler first cancels it: its queries then
+    /// unwind with [`salsa::Cancelled`], and the change waits until every snapshot is dropped.
+    /// So a snapshot's work runs under [`salsa::Cancelled::catch`] and is dropped promptly.
+    pub fn snapshot(&self) -> Snapshot {
+        Snapshot(Compiler {
+            db: self.db.clone(),
+            workspace: self.workspace,
+        })
     }
 
     /// Adds a file to the policy set.
@@ -185,6 +198,17 @@ impl Compiler {
 
     pub fn has_errors(&self) -> bool {
         self.diagnostics().iter().any(|d| d.is_error())
+    }
+}
+
+/// A read-only [`Compiler`]: every query, no changes (see [`Compiler::snapshot`]).
+pub struct Snapshot(Compiler);
+
+impl std::ops::Deref for Snapshot {
+    type Target = Compiler;
+
+    fn deref(&self) -> &Compiler {
+        &self.0
     }
 }
 

@@ -87,7 +87,11 @@ pub fn decide_with(
     let mut allow = Vec::new();
     let mut near: Vec<(usize, usize)> = Vec::new();
     let mut errors = Vec::new();
-    for index in set.rules_for(intent) {
+    // Coverage counts every rule a test could have reached, so it bypasses the index's gates.
+    let use_gates = coverage.is_none();
+    let mut candidates = Vec::new();
+    set.candidates(intent, snapshot, use_gates, &mut candidates);
+    for &index in &candidates {
         let rule = &set.rules[index].item;
         let outcome = eval_rule(&mut ctx, &rule.conditions);
         if let Some(coverage) = coverage.as_deref_mut() {
@@ -220,6 +224,16 @@ pub fn decide_with(
     // A default deny shows the allow rules that came nearest and the clause each failed on.
     let nearest = if outcome == Outcome::Deny && reasons.is_empty() && invariants.is_empty() {
         near.sort_by_key(|&(index, clause)| (std::cmp::Reverse(clause), index));
+        // Allow rules the index left out failed at their first clause; they count only when
+        // fewer than three rules got further.
+        if use_gates && near.iter().filter(|&&(_, clause)| clause > 0).count() < 3 {
+            near.extend(
+                set.skipped_allow_rules(intent, &candidates, 3)
+                    .into_iter()
+                    .map(|index| (index, 0)),
+            );
+            near.sort_by_key(|&(index, clause)| (std::cmp::Reverse(clause), index));
+        }
         near.truncate(3);
         near.iter()
             .map(|&(index, clause)| {

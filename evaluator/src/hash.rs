@@ -7,41 +7,63 @@ use serde_json::Value as Json;
 use sha2::{Digest, Sha256};
 
 /// SHA-256 of a JSON value's canonical text: object keys sorted, no insignificant white space,
-/// numbers as serde_json prints them. Key order in the input does not change the hash.
+/// numbers as serde_json prints them. Key order in the input does not change the hash. The text
+/// is streamed into the hasher, never built: a request's snapshot can be large, and this runs for
+/// every decision.
 pub fn canonical_hash(json: &Json) -> String {
-    let mut text = String::new();
-    canonical(json, &mut text);
-    hex(&Sha256::digest(text.as_bytes()))
+    let mut hasher = Sha256::new();
+    canonical(json, &mut hasher);
+    hex(&hasher.finalize())
 }
 
-fn canonical(json: &Json, out: &mut String) {
+fn canonical(json: &Json, out: &mut Sha256) {
     match json {
         Json::Object(map) => {
             let mut keys: Vec<&String> = map.keys().collect();
             keys.sort();
-            out.push('{');
+            out.update(b"{");
             for (i, key) in keys.into_iter().enumerate() {
                 if i > 0 {
-                    out.push(',');
+                    out.update(b",");
                 }
-                out.push_str(&Json::String(key.clone()).to_string());
-                out.push(':');
+                string(key, out);
+                out.update(b":");
                 canonical(&map[key], out);
             }
-            out.push('}');
+            out.update(b"}");
         }
         Json::Array(items) => {
-            out.push('[');
+            out.update(b"[");
             for (i, item) in items.iter().enumerate() {
                 if i > 0 {
-                    out.push(',');
+                    out.update(b",");
                 }
                 canonical(item, out);
             }
-            out.push(']');
+            out.update(b"]");
         }
-        other => out.push_str(&other.to_string()),
+        Json::String(s) => string(s, out),
+        Json::Null => out.update(b"null"),
+        Json::Bool(true) => out.update(b"true"),
+        Json::Bool(false) => out.update(b"false"),
+        Json::Number(n) => out.update(n.to_string().as_bytes()),
     }
+}
+
+/// A string as JSON writes it (quoted, escaped), into the hasher.
+fn string(s: &str, out: &mut Sha256) {
+    // serde_json's own escaping, written straight into the hasher.
+    struct Sink<'a>(&'a mut Sha256);
+    impl std::io::Write for Sink<'_> {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.update(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let _ = serde_json::to_writer(Sink(out), s);
 }
 
 /// SHA-256 over a sequence of named texts (each length-prefixed, so that no two different

@@ -21,6 +21,7 @@ mod decide;
 mod decision;
 mod eval;
 mod hash;
+mod index;
 mod input;
 mod json;
 mod policy;

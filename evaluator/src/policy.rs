@@ -9,6 +9,7 @@ use writ_compiler::{Compiled, Source};
 use writ_language::ast::Span;
 
 use crate::hash::texts_hash;
+use crate::index::{ActionRules, Candidate};
 
 /// An IR item with where it came from.
 #[derive(Clone, Debug)]
@@ -18,14 +19,6 @@ pub struct Located<T> {
     pub source: usize,
     /// The item's offset in its file; the IR's spans are relative to it.
     pub offset: u32,
-}
-
-/// A rule that may apply to an action, for intents whose actor and resource have these types.
-#[derive(Clone, Debug)]
-pub(crate) struct Candidate {
-    pub rule: usize,
-    pub actor: Option<Arc<str>>,
-    pub resource: Option<Arc<str>>,
 }
 
 /// A file of the policy set, with a line index for positions.
@@ -74,8 +67,9 @@ pub struct PolicySet {
     pub(crate) schema: Arc<Schema>,
     pub(crate) rules: Vec<Located<Arc<ir::Rule>>>,
     /// For each action, the rules that may apply to it, in source order, each with the actor
-    /// and resource types it is limited to (`None`: any).
-    pub(crate) by_action: HashMap<Arc<str>, Vec<Candidate>>,
+    /// and resource types it is limited to, indexed by the literal constraints of their first
+    /// clause (`index.rs`).
+    pub(crate) by_action: HashMap<Arc<str>, ActionRules>,
     pub(crate) helpers: HashMap<Arc<str>, Arc<ir::Helper>>,
     pub(crate) invariants: Vec<Located<Arc<ir::Invariant>>>,
     pub(crate) effects: HashMap<Arc<str>, Located<ir::ActionEffect>>,
@@ -115,11 +109,14 @@ impl PolicySet {
                         set.by_action
                             .entry(target.action.clone())
                             .or_default()
-                            .push(Candidate {
-                                rule: index,
-                                actor: target.actor.clone(),
-                                resource: target.resource.clone(),
-                            });
+                            .push(
+                                Candidate {
+                                    rule: index,
+                                    actor: target.actor.clone(),
+                                    resource: target.resource.clone(),
+                                },
+                                &rule.conditions,
+                            );
                     }
                     set.rules.push(Located {
                         item: rule,
@@ -178,25 +175,51 @@ impl PolicySet {
         &self.tests
     }
 
-    /// The rules that may apply to an intent, by its action and the types of its actor and
-    /// resource: a decision touches only these.
-    pub(crate) fn rules_for<'a>(
-        &'a self,
-        intent: &'a crate::input::Intent,
-    ) -> impl Iterator<Item = usize> + 'a {
-        let fits = |limit: &Option<Arc<str>>, uid: Option<&writ_stdlib::EntityUid>| {
-            limit
-                .as_ref()
-                .is_none_or(|ty| uid.is_some_and(|u| u.ty.as_ref() == ty.as_ref()))
-        };
+    /// The rules (by index, as [`PolicySet::rules`] lists them) that a decision on `intent`
+    /// against `snapshot` evaluates, in source order: the rule index at work.
+    pub fn candidate_rules(
+        &self,
+        intent: &crate::input::Intent,
+        snapshot: &crate::input::Snapshot,
+    ) -> Vec<usize> {
+        let mut out = Vec::new();
+        self.candidates(intent, snapshot, true, &mut out);
+        out
+    }
+
+    /// The rules a decision on `intent` must evaluate, in source order: those of its action
+    /// that fit its actor and resource types and, with `use_gates`, whose first clause's literal
+    /// constraints the actor and resource can meet. A decision touches only these.
+    pub(crate) fn candidates(
+        &self,
+        intent: &crate::input::Intent,
+        snapshot: &crate::input::Snapshot,
+        use_gates: bool,
+        out: &mut Vec<usize>,
+    ) {
+        if let Some(rules) = self.by_action.get(&intent.action) {
+            rules.candidates(intent, snapshot, use_gates, out);
+        }
+    }
+
+    /// Up to `limit` allow rules of the intent's action and types that are not in `evaluated`
+    /// (sorted), in source order: those the index left out, each false at its first clause.
+    pub(crate) fn skipped_allow_rules(
+        &self,
+        intent: &crate::input::Intent,
+        evaluated: &[usize],
+        limit: usize,
+    ) -> Vec<usize> {
+        let is_allow =
+            |rule: usize| self.rules[rule].item.effect == writ_language::ast::Effect::Allow;
         self.by_action
             .get(&intent.action)
-            .map_or(&[][..], |v| v.as_slice())
-            .iter()
-            .filter(move |c| {
-                fits(&c.actor, Some(&intent.actor)) && fits(&c.resource, intent.resource.as_ref())
+            .map_or_else(Vec::new, |rules| {
+                rules
+                    .skipped(intent, evaluated, is_allow)
+                    .take(limit)
+                    .collect()
             })
-            .map(|c| c.rule)
     }
 }
 

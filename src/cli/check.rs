@@ -6,28 +6,13 @@ use std::process::ExitCode;
 
 use writ_compiler::{Compiler, Diagnostic, Severity};
 
-use super::{Color, Format, sources};
+use super::{Color, Format, load};
 
 pub fn run(paths: &[PathBuf], format: Format, color: Color) -> ExitCode {
-    let files = match sources::writ_files(paths) {
-        Ok(files) => files,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::from(1);
-        }
+    let Some(compiler) = load::compiler(paths) else {
+        return ExitCode::from(1);
     };
-    let mut compiler = Compiler::new();
-    for path in &files {
-        match sources::read(path) {
-            Ok(text) => {
-                compiler.add_file(path.display().to_string(), text);
-            }
-            Err(e) => {
-                eprintln!("error: {e}");
-                return ExitCode::from(1);
-            }
-        }
-    }
+    let files = compiler.files();
     let diagnostics = compiler.diagnostics();
     let errors = diagnostics.iter().filter(|d| d.is_error()).count();
     let warnings = diagnostics.len() - errors;
@@ -74,7 +59,9 @@ pub fn run(paths: &[PathBuf], format: Format, color: Color) -> ExitCode {
     }
 }
 
-fn json(compiler: &Compiler, diagnostics: &[Diagnostic]) -> serde_json::Value {
+/// The diagnostics as `--format json` prints them (also reported by `writ serve` when a reload
+/// fails).
+pub(crate) fn json(compiler: &Compiler, diagnostics: &[Diagnostic]) -> serde_json::Value {
     let db = compiler.db();
     let location = |loc: &writ_compiler::Loc| {
         let text = loc.file.text(db);

@@ -16,11 +16,15 @@ macro_rules! outln {
     }};
 }
 
-mod check;
+pub(crate) mod check;
 mod eval;
 mod fmt;
+mod import;
 mod load;
-mod sources;
+mod log;
+mod replay;
+mod serve;
+pub(crate) mod sources;
 mod test;
 
 use std::process::ExitCode;
@@ -31,7 +35,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 #[command(
     name = "writ",
     version,
-    about = "Authorization for AI agents: check, format and evaluate Writ policies"
+    about = "Authorization for AI agents: check, format, evaluate and serve Writ policies"
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -64,9 +68,13 @@ enum Command {
         /// An intent file (with `--snapshot`).
         #[arg(long, requires = "snapshot")]
         intent: Option<std::path::PathBuf>,
-        /// A snapshot file (with `--intent`).
-        #[arg(long, requires = "intent")]
+        /// A snapshot file (with `--intent` or `--cedar-request`).
+        #[arg(long)]
         snapshot: Option<std::path::PathBuf>,
+        /// A Cedar request file (`principal`, `action`, `resource`, `context`), with
+        /// `--snapshot`, for a policy set made by `writ import cedar`.
+        #[arg(long, requires = "snapshot", conflicts_with_all = ["request", "intent"])]
+        cedar_request: Option<std::path::PathBuf>,
         #[arg(long, value_enum, default_value_t = Format::Json)]
         format: Format,
         #[arg(long, value_enum, default_value_t = Color::Auto)]
@@ -87,6 +95,48 @@ enum Command {
         /// Report files that are not formatted, without changing them; exit 1 if any.
         #[arg(long)]
         check: bool,
+    },
+    /// Translate policies from another language into a Writ policy set.
+    Import(import::Args),
+    /// Run the language server on standard input and output, for editors (docs/editor.md).
+    Lsp {
+        /// Accepted for editors that pass it: standard input and output is the only transport.
+        #[arg(long)]
+        stdio: bool,
+    },
+    /// Serve decisions over HTTP, reloading the policies as they change (see docs/api.md).
+    Serve(serve::Args),
+    /// Work with a decision log written by `writ serve --log`.
+    Log {
+        #[command(subcommand)]
+        command: LogCommand,
+    },
+    /// Decide every request of a decision log again with another policy set, and report the
+    /// decisions that would change.
+    ///
+    /// Exits 0 when none would, 4 when some would, and 1 for a usage or compile error.
+    Replay {
+        /// The decision log.
+        #[arg(long)]
+        log: std::path::PathBuf,
+        /// The policy directory (or file) to decide with.
+        #[arg(long, default_value = "policies")]
+        policies: std::path::PathBuf,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+}
+
+#[derive(Subcommand)]
+enum LogCommand {
+    /// Check the hash chain: exit 0 if intact, 1 at the first altered, deleted or reordered
+    /// entry, or a tail cut short.
+    Verify {
+        file: std::path::PathBuf,
+        /// A hash the log must contain (an earlier head, as `GET /healthz` or an earlier
+        /// verify reports it), which catches entries cut from the end.
+        #[arg(long, value_name = "HASH")]
+        head: Option<String>,
     },
 }
 
@@ -111,12 +161,17 @@ pub fn run(cli: Cli) -> ExitCode {
             color,
         } => check::run(&paths, format, color),
         Command::Fmt { paths, check } => fmt::run(&paths, check),
+        Command::Lsp { .. } => match writ_lsp::run_stdio() {
+            true => ExitCode::SUCCESS,
+            false => ExitCode::from(1),
+        },
         Command::Test { paths, coverage } => test::run(&paths, coverage),
         Command::Eval {
             policies,
             request,
             intent,
             snapshot,
+            cedar_request,
             format,
             color,
         } => eval::run(eval::Args {
@@ -124,8 +179,23 @@ pub fn run(cli: Cli) -> ExitCode {
             request,
             intent,
             snapshot,
+            cedar_request,
             format,
             color,
+        }),
+        Command::Import(args) => import::run(args),
+        Command::Serve(args) => serve::run(args),
+        Command::Log {
+            command: LogCommand::Verify { file, head },
+        } => log::verify_file(&file, head.as_deref()),
+        Command::Replay {
+            log,
+            policies,
+            format,
+        } => replay::run(replay::Args {
+            log,
+            policies,
+            format,
         }),
     }
 }

@@ -32,6 +32,12 @@ pub const VARIABLES: &[&str] = &[
 
 impl Checker<'_> {
     pub(crate) fn expr(&mut self, e: &Expr, env: &Env, scope: &mut Scope, facts: &Facts) -> Typed {
+        let typed = self.expr_kind(e, env, scope, facts);
+        self.note_type(e.span, &typed.ty);
+        typed
+    }
+
+    fn expr_kind(&mut self, e: &Expr, env: &Env, scope: &mut Scope, facts: &Facts) -> Typed {
         match &e.kind {
             ExprKind::Bool(b) => Typed::of(Ty::Bool(if *b { Truth::True } else { Truth::False })),
             ExprKind::Int(_) => Typed::of(Ty::Int),
@@ -86,6 +92,10 @@ impl Checker<'_> {
             ExprKind::Index { target, index } => {
                 let target_ty = self.expr(target, env, scope, facts).ty;
                 let index_ty = self.expr(index, env, scope, facts).ty;
+                if let ExprKind::Str(key) = &index.unparen().kind {
+                    let span = index.unparen().span;
+                    self.note_field(key, span, true, &target_ty, Some(target), env);
+                }
                 self.index(target_ty, index_ty, target, index, facts)
             }
             ExprKind::Call { callee, args } => self.call(e, callee, args, env, scope, facts),
@@ -487,6 +497,7 @@ impl Checker<'_> {
             return Typed::of(Ty::Enum(info.name.clone()));
         }
         let target_ty = self.expr(target, env, scope, facts).ty;
+        self.note_field(&name.name, name.span, false, &target_ty, Some(target), env);
         let path = path_of(whole);
         let ty = self.attribute(&target_ty, target, name, path.as_ref(), facts, env);
         match (&path, ty) {
@@ -1194,10 +1205,12 @@ impl Checker<'_> {
         let mut path = path_of(target);
         let mut out = Facts::none();
         let mut truth = Truth::True;
-        for attr in attrs {
+        for (i, attr) in attrs.iter().enumerate() {
             if let Some(p) = &path {
                 ty = self.narrow(ty, p, facts);
             }
+            let root = (i == 0).then_some(target);
+            self.note_field(&attr.name, attr.span, attr.quoted, &ty, root, env);
             let record = match &ty {
                 Ty::Error => return Typed::of(BOOL),
                 Ty::AnyEntity => {

@@ -11,6 +11,10 @@ pub use calls::DELEGATED;
 mod expr;
 mod facts;
 mod items;
+mod record;
+
+pub use expr::VARIABLES;
+pub use record::Recorded;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
@@ -20,7 +24,7 @@ use writ_stdlib::BuiltinId;
 
 use crate::db::SourceFile;
 use crate::diagnostic::{Anchor, Diagnostic, Loc};
-use crate::items::{ItemKey, ItemNode};
+use crate::items::{ItemKey, ItemNode, ItemSyntax};
 use crate::schema::{Schema, schema};
 use crate::types::{Name, Ty};
 use crate::workspace::{HelperSig, NameIndex, helper_signatures, name_index};
@@ -61,16 +65,35 @@ impl ItemCheck {
 
 #[salsa::tracked(returns(ref))]
 pub fn check_item<'db>(db: &'db dyn salsa::Database, item: ItemNode<'db>) -> Arc<ItemCheck> {
+    let (check, _) = check_tree(
+        db,
+        item.file(db),
+        item.key(db).clone(),
+        item.syntax(db),
+        false,
+    );
+    Arc::new(check)
+}
+
+/// Checks an item's tree against the policy set. The tree need not be one of the database's
+/// items: an editor checks a copy of the item being typed in. With `record`, also returns what
+/// editors ask about (each expression's type, what each attribute name means).
+pub fn check_tree(
+    db: &dyn salsa::Database,
+    file: SourceFile,
+    key: ItemKey,
+    syntax: &ItemSyntax,
+    record: bool,
+) -> (ItemCheck, Option<Recorded>) {
     let schema = schema(db);
     let helpers = helper_signatures(db);
     let names = name_index(db);
-    let syntax = item.syntax(db);
     let mut checker = Checker {
         schema,
         helpers,
         names,
-        file: item.file(db),
-        key: item.key(db).clone(),
+        file,
+        key,
         diagnostics: Vec::new(),
         all_env_only: Vec::new(),
         calls: BTreeMap::new(),
@@ -78,6 +101,7 @@ pub fn check_item<'db>(db: &'db dyn salsa::Database, item: ItemNode<'db>) -> Arc
         rule_actions: Vec::new(),
         live: Vec::new(),
         dead: 0,
+        recorded: record.then(Box::default),
     };
     match &syntax.kind {
         ItemKind::Rule(rule) => checker.rule(rule),
@@ -94,12 +118,13 @@ pub fn check_item<'db>(db: &'db dyn salsa::Database, item: ItemNode<'db>) -> Arc
     for d in std::mem::take(&mut checker.all_env_only) {
         checker.report(d);
     }
-    Arc::new(ItemCheck {
+    let check = ItemCheck {
         diagnostics: checker.diagnostics,
         calls: checker.calls,
         helpers_called: checker.helpers_called,
         live: checker.live,
-    })
+    };
+    (check, checker.recorded.map(|r| *r))
 }
 
 /// Where a piece of code sits, which decides the variables it may read.
@@ -186,6 +211,8 @@ pub(crate) struct Checker<'a> {
     pub live: Vec<Target>,
     /// Above zero while checking code that cannot run in the current environment.
     pub dead: u32,
+    /// What editors ask about, when [`check_tree`] is asked to record it.
+    pub recorded: Option<Box<Recorded>>,
 }
 
 impl Checker<'_> {

@@ -31,27 +31,27 @@ pub fn validate_regex(pattern: &str) -> Result<(), BuiltinError> {
 /// Whether the whole of `text` matches `pattern` (not merely a substring:
 /// `"admin"` does not match `"notadmin"`).
 pub(super) fn full_match(pattern: &str, text: &str) -> Result<bool, BuiltinError> {
+    // The cached regex is used in place: cloning a `Regex` gives the clone an empty pool of
+    // search caches, so every match would rebuild its lazy DFA from scratch.
     let cached = CACHE.with_borrow_mut(|cache| {
         let hit = cache.iter().position(|(p, _)| p == pattern)?;
         let entry = cache.remove(hit);
-        let regex = entry.1.clone();
+        let matched = entry.1.is_match(text);
         cache.push(entry);
-        Some(regex)
+        Some(matched)
     });
-    let regex = match cached {
-        Some(regex) => regex,
-        None => {
-            let regex = compile(pattern)?;
-            CACHE.with_borrow_mut(|cache| {
-                if cache.len() >= CACHE_SIZE {
-                    cache.remove(0);
-                }
-                cache.push((pattern.to_owned(), regex.clone()));
-            });
-            regex
+    if let Some(matched) = cached {
+        return Ok(matched);
+    }
+    let regex = compile(pattern)?;
+    let matched = regex.is_match(text);
+    CACHE.with_borrow_mut(|cache| {
+        if cache.len() >= CACHE_SIZE {
+            cache.remove(0);
         }
-    };
-    Ok(regex.is_match(text))
+        cache.push((pattern.to_owned(), regex));
+    });
+    Ok(matched)
 }
 
 fn compile(pattern: &str) -> Result<Regex, BuiltinError> {

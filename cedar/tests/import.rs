@@ -1,0 +1,255 @@
+//! What the import writes: canonical Writ that checks, the translation of each construct, and
+//! clear errors for what cannot be translated.
+
+mod support;
+
+use std::path::Path;
+
+use support::*;
+use writ_cedar::{Input, Options, Text};
+
+fn all_sets() -> Vec<(std::path::PathBuf, Option<std::path::PathBuf>)> {
+    let corpus = corpus();
+    let mut dirs = Vec::new();
+    for group in ["use-cases", "benchmarks"] {
+        let mut found: Vec<_> = std::fs::read_dir(corpus.join(group))
+            .expect("corpus")
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.is_dir())
+            .map(|p| (p, None))
+            .collect();
+        found.sort();
+        dirs.extend(found);
+    }
+    let features = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/features");
+    dirs.push((features.clone(), Some(features.join("links.json"))));
+    dirs
+}
+
+#[test]
+fn imported_policy_sets_are_formatted_and_check() {
+    for (dir, links) in all_sets() {
+        let (policies, schema) = policies_and_schema(&dir);
+        let output = writ_cedar::import(&Input {
+            policies: text(&policies),
+            schema: text(&schema),
+            entities: None,
+            links: links.as_deref().map(text),
+            options: Options::default(),
+        })
+        .unwrap_or_else(|e| panic!("{}: {e:?}", dir.display()));
+        for (name, file) in &output.files {
+            let formatted = writ_language::format::format(file).expect("parses");
+            assert_eq!(
+                &formatted,
+                file,
+                "{}: {name} is not in canonical form",
+                dir.display()
+            );
+        }
+        // Compiles without errors (warnings allowed), as `writ check` requires.
+        writ_set(&output);
+    }
+}
+
+const SCHEMA: &str = r#"
+namespace Acme { entity Team; entity User in [Team] = { "full name": String, age?: Long } tags Long; }
+entity Doc = { owner: Acme::User, tags: Set<String> };
+action "read doc" appliesTo { principal: [Acme::User], resource: [Doc], context: { "x-y": Long } };
+action "group";
+action write in ["group"] appliesTo { principal: [Acme::User], resource: [Doc] };
+"#;
+
+fn translate(policies: &str) -> Result<String, String> {
+    writ_cedar::import(&Input {
+        policies: Text::new("p.cedar", policies),
+        schema: Text::new("s.cedarschema", SCHEMA),
+        entities: None,
+        links: None,
+        options: Options::default(),
+    })
+    .map(|o| o.files[1].1.clone())
+    .map_err(|e| {
+        e.iter()
+            .map(|e| e.to_string())
+            .collect::<Vec<_>>()
+            .join("\n")
+    })
+}
+
+#[test]
+fn constructs_translate_as_documented() {
+    // (Cedar policy, text the Writ rules must contain)
+    let cases: &[(&str, &[&str])] = &[
+        (
+            r#"permit (principal == Acme::User::"a", action == Action::"read doc", resource);"#,
+            &[
+                "allow policy0 on read_doc",
+                "when actor == Acme_User::\"a\"",
+            ],
+        ),
+        (
+            r#"@id("by-group") forbid (principal in Acme::Team::"t", action in Action::"group", resource);"#,
+            &["deny by_group on write", "when actor in Acme_Team::\"t\""],
+        ),
+        (
+            r#"permit (principal, action == Action::"read doc", resource) when { principal["full name"] like "A*\*" && context["x-y"] > 1 };"#,
+            &["actor.full_name like \"A*\\*\"", "args[\"x-y\"] > 1"],
+        ),
+        (
+            r#"permit (principal, action, resource) when { principal has age && principal.age >= 18 || principal.hasTag("vip") };"#,
+            &[
+                "actor has age && actor.age >= 18",
+                "actor has tags_2 && \"vip\" in actor.tags_2",
+            ],
+        ),
+        (
+            r#"permit (principal, action, resource) when { action == Action::"write" || action in [Action::"group"] };"#,
+            &["action == \"write\" || action in [\"write\"]"],
+        ),
+        (
+            r#"permit (principal, action, resource is Doc) when { resource.owner != principal && !resource.tags.isEmpty() };"#,
+            &["resource.owner != actor && !resource.tags.isEmpty()"],
+        ),
+    ];
+    for (cedar, expected) in cases {
+        let writ = translate(cedar).unwrap_or_else(|e| panic!("{cedar}: {e}"));
+        for fragment in *expected {
+            assert!(
+                writ.contains(fragment),
+                "{cedar}\nexpected `{fragment}` in:\n{writ}"
+            );
+        }
+    }
+}
+
+#[test]
+fn untranslatable_constructs_are_errors_with_positions() {
+    // (Cedar policies, text the error must contain)
+    let cases: &[(&str, &[&str])] = &[
+        (
+            "permit (principal, action, resource)\nwhen { principal.nope == 1 };",
+            &["p.cedar:2:", "nope"],
+        ),
+        (
+            "permit (principal, action, resource)\nwhen { principal == action };",
+            &[
+                "p.cedar:2:",
+                "`action` can only be compared with action literals",
+            ],
+        ),
+        (
+            "permit (principal, action, resource",
+            &["p.cedar:1:", "syntax error"],
+        ),
+    ];
+    for (cedar, expected) in cases {
+        let error = translate(cedar).expect_err(cedar);
+        for fragment in *expected {
+            assert!(
+                error.contains(fragment),
+                "{cedar}\nexpected `{fragment}` in: {error}"
+            );
+        }
+    }
+}
+
+#[test]
+fn templates_without_links_and_impossible_policies_are_reported_not_dropped() {
+    let output = writ_cedar::import(&Input {
+        policies: Text::new(
+            "p.cedar",
+            "permit (principal == ?principal, action, resource);\npermit (principal, action == Action::\"group\", resource);",
+        ),
+        schema: Text::new("s.cedarschema", SCHEMA),
+        entities: None,
+        links: None,
+        options: Options::default(),
+    })
+    .expect("imports");
+    let warnings = output.warnings.join("\n");
+    assert!(warnings.contains("has no links"), "{warnings}");
+    assert!(warnings.contains("never applies"), "{warnings}");
+    assert!(
+        output.files[1].1.contains("// Cedar policy `policy1`"),
+        "{}",
+        output.files[1].1
+    );
+}
+
+mod no_panic {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The corpus's policies, schemas and entities, to mutate.
+    fn inputs() -> Vec<(String, String, Option<String>)> {
+        all_sets()
+            .into_iter()
+            .map(|(dir, _)| {
+                let (policies, schema) = policies_and_schema(&dir);
+                let entities = std::fs::read_to_string(dir.join("entities.json")).ok();
+                (read(&policies), read(&schema), entities)
+            })
+            .collect()
+    }
+
+    /// Deletes, duplicates or replaces characters at a few places.
+    fn mutate(text: &str, edits: &[(usize, u8, char)]) -> String {
+        let mut chars: Vec<char> = text.chars().collect();
+        for &(at, kind, c) in edits {
+            if chars.is_empty() {
+                break;
+            }
+            let at = at % chars.len();
+            match kind % 3 {
+                0 => {
+                    chars.remove(at);
+                }
+                1 => chars.insert(at, c),
+                _ => chars[at] = c,
+            }
+        }
+        chars.into_iter().collect()
+    }
+
+    fn edits() -> impl Strategy<Value = Vec<(usize, u8, char)>> {
+        let c = prop_oneof![
+            Just('"'),
+            Just('{'),
+            Just('}'),
+            Just(';'),
+            Just(':'),
+            Just('['),
+            Just('.'),
+            Just('-'),
+            Just(' '),
+            any::<char>()
+        ];
+        prop::collection::vec((any::<usize>(), any::<u8>(), c), 1..6)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+        /// Whatever the input, the import returns a result or errors; it never panics.
+        #[test]
+        fn mutated_input_never_panics(set in any::<prop::sample::Index>(), which in 0u8..3, edits in edits()) {
+            let inputs = inputs();
+            let (policies, schema, entities) = &inputs[set.index(inputs.len())];
+            let (mut p, mut s, mut e) = (policies.clone(), schema.clone(), entities.clone());
+            match which {
+                0 => p = mutate(&p, &edits),
+                1 => s = mutate(&s, &edits),
+                _ => e = e.map(|e| mutate(&e, &edits)),
+            }
+            for derive in [false, true] {
+                let _ = writ_cedar::import(&Input {
+                    policies: Text::new("p.cedar", p.clone()),
+                    schema: Text::new("s.cedarschema", s.clone()),
+                    entities: e.clone().map(|e| Text::new("e.json", e)),
+                    links: None,
+                    options: Options { derive_schema: derive },
+                });
+            }
+        }
+    }
+}
