@@ -17,6 +17,11 @@
 //! The first file with a `$0` (else the first file) is opened in the editor, the others are
 //! on disk. `$0` is the cursor. `request: diagnostics` shows the diagnostics published for the
 //! open file; `request: test-diagnostics` waits for those of its failing tests.
+//!
+//! Snapshots must not depend on the order of keys in a JSON object: `serde_json` keeps them
+//! sorted, or in insertion order when another crate of the workspace turns on its
+//! `preserve_order` feature (as `cargo test --workspace` does). So malformed parameters have
+//! one fault only, since serde reports whichever faulty field it meets first.
 
 mod support;
 

@@ -7,6 +7,8 @@ mod lifecycle;
 mod publish;
 mod requests;
 mod sync;
+#[cfg(test)]
+mod tests;
 
 use std::collections::HashMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -65,30 +67,35 @@ pub struct Server {
 /// protocol asks (after `shutdown`), which makes the exit status 0.
 pub fn serve(connection: Connection) -> bool {
     let (tasks, task_results) = unbounded();
-    let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
-    let mut server = Server {
-        outbox: connection.sender.clone(),
-        tasks,
-        compiler: Compiler::new(),
-        files: Arc::default(),
-        documents: HashMap::new(),
-        generations: Arc::default(),
-        roots: Vec::new(),
-        caps: ClientCaps::default(),
-        pool: Pool::new(threads),
-        state: State::Uninitialized,
-        revision: 0,
-        published: HashMap::new(),
-        compiler_diagnostics: HashMap::new(),
-        diagnostics_revision: 0,
-        test_diagnostics: HashMap::new(),
-        tests_due: None,
-        next_request: 0,
-    };
+    let mut server = Server::new(connection.sender.clone(), tasks);
     server.run(&connection.receiver, &task_results)
 }
 
 impl Server {
+    /// A server that answers on `outbox` and whose workers hand work back on `tasks`.
+    fn new(outbox: Sender<Message>, tasks: Sender<Task>) -> Server {
+        let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
+        Server {
+            outbox,
+            tasks,
+            compiler: Compiler::new(),
+            files: Arc::default(),
+            documents: HashMap::new(),
+            generations: Arc::default(),
+            roots: Vec::new(),
+            caps: ClientCaps::default(),
+            pool: Pool::new(threads),
+            state: State::Uninitialized,
+            revision: 0,
+            published: HashMap::new(),
+            compiler_diagnostics: HashMap::new(),
+            diagnostics_revision: 0,
+            test_diagnostics: HashMap::new(),
+            tests_due: None,
+            next_request: 0,
+        }
+    }
+
     fn run(&mut self, messages: &Receiver<Message>, task_results: &Receiver<Task>) -> bool {
         loop {
             let timer = match self.tests_due {

@@ -68,7 +68,7 @@ impl Server {
         }
     }
 
-    fn spawn<P, R>(&mut self, request: Request, handler: Handler<P, R>)
+    pub(super) fn spawn<P, R>(&mut self, request: Request, handler: Handler<P, R>)
     where
         P: DeserializeOwned + Send + 'static,
         R: Serialize + 'static,
