@@ -206,7 +206,7 @@ pub fn import(input: &Input) -> Result<Output, Vec<Error>> {
                     vec![from_cedar(
                         &text.name,
                         &text.text,
-                        "the entities do not conform to the schema (`--derive-schema` adds what they lack)",
+                        "the entities do not conform to the schema (`--derive-schema` adds the entity types, parents and attributes they use and it lacks, but changes no declared type)",
                         &e,
                     )]
                 })?;

@@ -110,15 +110,33 @@ impl Translator<'_> {
         }
         let mut rules = Rules::default();
         let mut errors = Vec::new();
+        // Cedar refuses a link whose id is taken, so the import does too: each link becomes
+        // rules named after it, and the name table maps them back to one Cedar policy.
+        let mut link_ids = BTreeSet::new();
         for link in links {
-            if !policies
+            let templates = policies
                 .iter()
-                .any(|p| p.id == link.template && !p.template.is_static())
+                .filter(|p| p.id == link.template && !p.template.is_static())
+                .count();
+            let problem = if templates == 0 {
+                Some(format!(
+                    "names the template `{}`, which `{file}` does not define",
+                    link.template
+                ))
+            } else if templates > 1 {
+                Some(format!(
+                    "names the template `{}`, which more than one template of `{file}` is annotated with",
+                    link.template
+                ))
+            } else if !link_ids.insert(link.id.as_str())
+                || policies.iter().any(|p| p.cedar_id == link.id)
             {
-                errors.push(Error::new(format!(
-                    "the link `{}` names the template `{}`, which `{file}` does not define",
-                    link.id, link.template
-                )));
+                Some("has an id that another link or policy already has".to_string())
+            } else {
+                None
+            };
+            if let Some(problem) = problem {
+                errors.push(Error::new(format!("the link `{}` {problem}", link.id)));
             }
         }
         for policy in &policies {
@@ -176,6 +194,28 @@ impl Translator<'_> {
                 return Err(Error::at(
                     policy.position.clone(),
                     format!("the link `{rule_id}` gives no value for `{}`", slot.id),
+                ));
+            }
+        }
+        // As in Cedar (whose validator checks linked policies), a link may not give a value to
+        // a slot the template lacks, nor an entity of a type the schema does not declare.
+        for (slot, uid) in slots {
+            if !template.slots().any(|s| &s.id == slot) {
+                return Err(Error::at(
+                    policy.position.clone(),
+                    format!(
+                        "the link `{rule_id}` gives a value for `{slot}`, which the template `{}` does not have",
+                        policy.id
+                    ),
+                ));
+            }
+            let ty = uid.entity_type().to_string();
+            if !self.model.entities.contains_key(&ty) {
+                return Err(Error::at(
+                    policy.position.clone(),
+                    format!(
+                        "the link `{rule_id}` gives `{slot}` the entity `{uid}`, of the unknown type `{ty}`"
+                    ),
                 ));
             }
         }

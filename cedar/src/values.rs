@@ -123,7 +123,7 @@ impl Converter<'_> {
                 Json::Array(items) => items
                     .iter()
                     .enumerate()
-                    .map(|(i, item)| self.value(item, element, &format!("{path}[{i}]")))
+                    .map(|(i, item)| self.value(item, element, &format!("{path}, element {i}")))
                     .collect::<Result<Vec<_>, _>>()
                     .map(Json::Array),
                 _ => Err(mismatch("an array")),
@@ -169,7 +169,7 @@ impl Converter<'_> {
             };
             out.insert(
                 name.clone(),
-                self.value(value, ty, &format!("{path}.{name}"))?,
+                self.value(value, ty, &format!("{path}, attribute `{name}`"))?,
             );
         }
         for (name, (_, required)) in &record.fields {
@@ -210,11 +210,7 @@ impl Converter<'_> {
                 .ok_or_else(|| format!("{path}: unknown entity type `{ty}`"))?;
             let uid = self.entity(&ty, &id, &path)?;
             let empty = Json::Object(Map::new());
-            let attrs = self.record(
-                map.get("attrs").unwrap_or(&empty),
-                &info.attrs,
-                &format!("{path}, attributes"),
-            )?;
+            let attrs = self.record(map.get("attrs").unwrap_or(&empty), &info.attrs, &path)?;
             let mut writ_attrs = Map::new();
             if let Json::Object(attrs) = attrs {
                 for (k, v) in attrs {

@@ -16,10 +16,12 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
-use serde_json::{Value as Json, json};
+use serde_json::Value as Json;
 use support::*;
 use writ_cedar::{Input, Options, Output, Text};
+use writ_compiler::Compiler;
 use writ_evaluator::{Decision, Outcome, PolicySet, Source};
+use writ_language::ast::Effect;
 
 /// The intended difference: a `deny` rule that fails to evaluate denies in Writ (fail closed),
 /// while Cedar skips the erroring `forbid` and may allow.
@@ -36,6 +38,8 @@ struct Set {
     links: Option<Text>,
     output: Output,
     writ: PolicySet,
+    /// The same rules without the deny rules, to confirm a fail-closed exclusion (below).
+    permits: PolicySet,
     cedar: cedar_policy::PolicySet,
     schema: cedar_policy::Schema,
     ids: Vec<String>,
@@ -89,6 +93,7 @@ fn load(name: &str, dir: &Path, links: Option<PathBuf>) -> Set {
         )
     });
     let writ = writ_set(&output);
+    let permits = permits_only(&output);
     let schema = cedar_schema(&schema_path);
     let mut cedar: cedar_policy::PolicySet = policies.text.parse().expect("Cedar parses");
     if let Some(links) = &links {
@@ -119,11 +124,48 @@ fn load(name: &str, dir: &Path, links: Option<PathBuf>) -> Set {
         links,
         output,
         writ,
+        permits,
         cedar,
         schema,
         ids,
         strings,
     }
+}
+
+/// The imported set without its deny rules. The generated policies file separates rules by
+/// blank lines and starts each with `allow` or `deny` after its doc comments.
+fn permits_only(output: &Output) -> PolicySet {
+    let mut compiler = Compiler::new();
+    for (name, text) in &output.files {
+        let kept: Vec<&str> = text
+            .split("\n\n")
+            .filter(|item| !item.lines().any(|l| l.starts_with("deny ")))
+            .collect();
+        compiler.add_file(name.clone(), kept.join("\n\n"));
+    }
+    let set = match compiler.compile() {
+        Ok(compiled) => PolicySet::new(compiled),
+        Err(d) => panic!(
+            "{}",
+            writ_compiler::render::render(compiler.db(), &d, false)
+        ),
+    };
+    let allows = |set: &PolicySet| {
+        set.rules()
+            .filter(|r| r.item.effect == Effect::Allow)
+            .count()
+    };
+    assert_eq!(
+        allows(&set),
+        set.rules().count(),
+        "only allow rules are left"
+    );
+    assert_eq!(
+        allows(&set),
+        allows(&writ_set(output)),
+        "every allow rule is kept"
+    );
+    set
 }
 
 /// Links templates in cedar-policy's set, naming templates by their `@id` as the links file does.
@@ -198,28 +240,53 @@ enum Verdict {
     Same(Outcome),
     /// Excluded by name.
     Intended(&'static str),
-    Mismatch(String),
+    Mismatch(Mismatch),
+}
+
+/// A disagreement: its kind (which side rejected the input, or which decisions differ), kept
+/// while minimizing so that shrinking cannot trade the bug found for another one, and the
+/// details to print.
+struct Mismatch {
+    kind: String,
+    detail: String,
+}
+
+fn mismatch(kind: impl Into<String>, detail: impl std::fmt::Display) -> Mismatch {
+    Mismatch {
+        kind: kind.into(),
+        detail: detail.to_string(),
+    }
 }
 
 /// An entity graph as each side reads it, once for all its requests.
 struct Graph {
     cedar: cedar_policy::Entities,
     writ: writ_evaluator::Snapshot,
+    /// The snapshot as the permits-only set reads it.
+    permits: writ_evaluator::Snapshot,
 }
 
-fn prepare(set: &Set, entities: &[Json]) -> Result<Graph, String> {
+fn prepare(set: &Set, entities: &[Json]) -> Result<Graph, Mismatch> {
     let json = Json::Array(entities.to_vec());
     let cedar = cedar_policy::Entities::from_json_value(json.clone(), Some(&set.schema))
-        .map_err(|e| format!("generated entities Cedar rejects: {e}"))?;
+        .map_err(|e| mismatch("generated entities Cedar rejects", e))?;
     let snapshot = set
         .output
         .snapshot(&json)
-        .map_err(|e| format!("the entities do not translate: {e}"))?;
+        .map_err(|e| mismatch("the entities do not translate", e))?;
     let writ = set
         .writ
         .parse_snapshot(&snapshot)
-        .map_err(|e| format!("the translated entities are invalid: {e:?}"))?;
-    Ok(Graph { cedar, writ })
+        .map_err(|e| mismatch("the translated entities are invalid", format!("{e:?}")))?;
+    let permits = set
+        .permits
+        .parse_snapshot(&snapshot)
+        .map_err(|e| mismatch("the translated entities are invalid", format!("{e:?}")))?;
+    Ok(Graph {
+        cedar,
+        writ,
+        permits,
+    })
 }
 
 fn judge(set: &Set, entities: &[Json], request: &Json) -> Verdict {
@@ -232,22 +299,28 @@ fn judge(set: &Set, entities: &[Json], request: &Json) -> Verdict {
 fn judge_graph(set: &Set, graph: &Graph, request: &Json) -> Verdict {
     let cedar = match cedar_decide(&set.cedar, Some(&set.schema), &graph.cedar, request) {
         Ok(r) => r,
-        Err(e) => return Verdict::Mismatch(format!("generated request Cedar rejects: {e}")),
+        Err(e) => return Verdict::Mismatch(mismatch("generated request Cedar rejects", e)),
     };
     let intent = match writ_cedar::intent(request, &set.output.names, set.writ.schema()) {
         Ok(intent) => intent,
-        Err(e) => return Verdict::Mismatch(format!("the request does not translate: {e}")),
+        Err(e) => return Verdict::Mismatch(mismatch("the request does not translate", e)),
     };
-    let intent = match set.writ.parse_intent(&intent) {
+    let intent_json = intent;
+    let intent = match set.writ.parse_intent(&intent_json) {
         Ok(intent) => intent,
-        Err(e) => return Verdict::Mismatch(format!("the translated request is invalid: {e:?}")),
+        Err(e) => {
+            return Verdict::Mismatch(mismatch(
+                "the translated request is invalid",
+                format!("{e:?}"),
+            ));
+        }
     };
     let decision = writ_evaluator::decide(&set.writ, &intent, &graph.writ);
     let cedar_outcome = outcome(cedar.decision());
     if decision.outcome == cedar_outcome {
         return Verdict::Same(cedar_outcome);
     }
-    if fail_closed(set, &decision, &cedar) {
+    if fail_closed(set, &decision, &cedar) && permits_allow(set, graph, &intent_json) {
         return Verdict::Intended(FAIL_CLOSED_FORBID);
     }
     let cedar_errors: Vec<String> = cedar
@@ -260,10 +333,17 @@ fn judge_graph(set: &Set, graph: &Graph, request: &Json) -> Verdict {
         .reason()
         .map(|p| p.to_string())
         .collect();
-    Verdict::Mismatch(format!(
-        "Cedar: {:?} (policies {cedar_reasons:?}, errors {cedar_errors:?})\nWrit: {}",
-        cedar.decision(),
-        serde_json::to_string_pretty(&decision.to_json(&set.writ)).unwrap_or_default()
+    Verdict::Mismatch(mismatch(
+        format!(
+            "Cedar decides {:?}, Writ {:?}",
+            cedar.decision(),
+            decision.outcome
+        ),
+        format!(
+            "Cedar: {:?} (policies {cedar_reasons:?}, errors {cedar_errors:?})\nWrit: {}",
+            cedar.decision(),
+            serde_json::to_string_pretty(&decision.to_json(&set.writ)).unwrap_or_default()
+        ),
     ))
 }
 
@@ -300,9 +380,18 @@ fn fail_closed(set: &Set, decision: &Decision, cedar: &cedar_policy::Response) -
     })
 }
 
-/// Removes entities, parents, attributes and tags while the mismatch remains.
-fn minimize(set: &Set, mut entities: Vec<Json>, request: &Json) -> Vec<Json> {
-    let still = |entities: &[Json]| matches!(judge(set, entities, request), Verdict::Mismatch(_));
+/// Whether Writ's allow rules alone grant the request, as Cedar's permits did: a fail-closed
+/// exclusion must differ from Cedar only by the deny rules that failed.
+fn permits_allow(set: &Set, graph: &Graph, intent: &Json) -> bool {
+    set.permits.parse_intent(intent).is_ok_and(|intent| {
+        writ_evaluator::decide(&set.permits, &intent, &graph.permits).outcome == Outcome::Allow
+    })
+}
+
+/// Removes entities, then parents, tags and optional attributes one at a time, while a mismatch
+/// of the same kind remains.
+fn minimize(set: &Set, mut entities: Vec<Json>, request: &Json, kind: &str) -> Vec<Json> {
+    let still = |entities: &[Json]| matches!(judge(set, entities, request), Verdict::Mismatch(m) if m.kind == kind);
     let mut changed = true;
     while changed {
         changed = false;
@@ -318,21 +407,32 @@ fn minimize(set: &Set, mut entities: Vec<Json>, request: &Json) -> Vec<Json> {
             }
         }
         for i in 0..entities.len() {
-            for field in ["parents", "tags"] {
+            // One parent, one tag at a time: a mismatch usually needs one path up the graph.
+            let mut p = 0;
+            while p < entities[i]["parents"].as_array().map_or(0, Vec::len) {
                 let mut fewer = entities.clone();
-                if fewer[i]
-                    .get(field)
-                    .is_some_and(|p| p != &json!([]) && p != &json!({}))
-                {
-                    fewer[i][field] = if field == "parents" {
-                        json!([])
-                    } else {
-                        json!({})
-                    };
-                    if still(&fewer) {
-                        entities = fewer;
-                        changed = true;
-                    }
+                if let Some(parents) = fewer[i]["parents"].as_array_mut() {
+                    parents.remove(p);
+                }
+                if still(&fewer) {
+                    entities = fewer;
+                    changed = true;
+                } else {
+                    p += 1;
+                }
+            }
+            let tags: Vec<String> = entities[i]["tags"]
+                .as_object()
+                .map(|m| m.keys().cloned().collect())
+                .unwrap_or_default();
+            for tag in tags {
+                let mut fewer = entities.clone();
+                if let Some(tags) = fewer[i]["tags"].as_object_mut() {
+                    tags.remove(&tag);
+                }
+                if still(&fewer) {
+                    entities = fewer;
+                    changed = true;
                 }
             }
             let names: Vec<String> = entities[i]["attrs"]
@@ -386,7 +486,7 @@ fn writ_and_cedar_decide_generated_requests_alike() {
                 cases += 1;
                 let verdict = match &prepared {
                     Ok(graph) => judge_graph(set, graph, &request),
-                    Err(e) => Verdict::Mismatch(e.clone()),
+                    Err(e) => Verdict::Mismatch(mismatch(e.kind.clone(), &e.detail)),
                 };
                 match verdict {
                     Verdict::Same(o) => {
@@ -399,10 +499,12 @@ fn writ_and_cedar_decide_generated_requests_alike() {
                     Verdict::Intended(name) => {
                         *excluded.entry((name, set.name.clone())).or_default() += 1
                     }
-                    Verdict::Mismatch(_) => {
-                        let small = minimize(set, entities.clone(), &request);
-                        let Verdict::Mismatch(why) = judge(set, &small, &request) else {
-                            unreachable!("minimizing keeps the mismatch");
+                    Verdict::Mismatch(found) => {
+                        let small = minimize(set, entities.clone(), &request, &found.kind);
+                        // Minimizing only keeps changes that keep a mismatch of this kind.
+                        let why = match judge(set, &small, &request) {
+                            Verdict::Mismatch(m) => format!("{}\n{}", m.kind, m.detail),
+                            _ => format!("{}\n{}", found.kind, found.detail),
                         };
                         panic!(
                             "Writ and Cedar disagree (seed {seed}) on `{}`\npolicies: {}{}\nentities:\n{}\nrequest:\n{}\n{why}",

@@ -253,3 +253,130 @@ mod no_panic {
         }
     }
 }
+
+/// Template links that Cedar would refuse are errors naming the link, never panics.
+#[test]
+fn bad_links_are_errors_naming_the_link() {
+    let policies = "@id(\"grant\")\npermit (principal == ?principal, action, resource);\n";
+    let import = |links: &str| {
+        writ_cedar::import(&Input {
+            policies: Text::new("p.cedar", policies),
+            schema: Text::new("s.cedarschema", SCHEMA),
+            entities: None,
+            links: Some(Text::new("l.json", links)),
+            options: Options::default(),
+        })
+        .map(|_| ())
+        .map_err(|e| {
+            e.iter()
+                .map(|e| e.to_string())
+                .collect::<Vec<_>>()
+                .join("\n")
+        })
+    };
+    let a = r#"{"?principal": "Acme::User::\"a\""}"#;
+    let cases: &[(String, &str)] = &[
+        ("[".into(), "l.json: not valid JSON"),
+        ("{}".into(), "expected an array of links"),
+        (
+            r#"[{"link_id": "x"}]"#.into(),
+            "link 0: missing `template_id`",
+        ),
+        (
+            format!(r#"[{{"template_id": "nope", "link_id": "x", "args": {a}}}]"#),
+            "the link `x` names the template `nope`, which `p.cedar` does not define",
+        ),
+        (
+            format!(
+                r#"[{{"template_id": "grant", "link_id": "x", "args": {a}}}, {{"template_id": "grant", "link_id": "x", "args": {a}}}]"#
+            ),
+            "the link `x` has an id that another link or policy already has",
+        ),
+        (
+            r#"[{"template_id": "grant", "link_id": "x", "args": {"?other": "Acme::User::\"a\""}}]"#
+                .into(),
+            "unknown slot `?other`",
+        ),
+        (
+            r#"[{"template_id": "grant", "link_id": "x", "args": {}}]"#.into(),
+            "the link `x` gives no value for `?principal`",
+        ),
+        (
+            r#"[{"template_id": "grant", "link_id": "x", "args": {"?principal": "Acme::User::\"a\"", "?resource": "Doc::\"d\""}}]"#
+                .into(),
+            "the link `x` gives a value for `?resource`, which the template `grant` does not have",
+        ),
+        (
+            r#"[{"template_id": "grant", "link_id": "x", "args": {"?principal": 7}}]"#.into(),
+            "`?principal` is not an entity reference",
+        ),
+        (
+            r#"[{"template_id": "grant", "link_id": "x", "args": {"?principal": "Nope::\"a\""}}]"#
+                .into(),
+            "gives `?principal` the entity `Nope::\"a\"`, of the unknown type `Nope`",
+        ),
+    ];
+    for (links, expected) in cases {
+        let error = import(links).expect_err(links);
+        assert!(
+            error.contains(expected),
+            "{links}\nexpected `{expected}` in: {error}"
+        );
+    }
+    import(&format!(
+        r#"[{{"template_id": "grant", "link_id": "x", "args": {a}}}]"#
+    ))
+    .expect("a good link imports");
+}
+
+/// Cedar requests that do not fit the imported set are errors saying what is wrong.
+#[test]
+fn bad_requests_are_errors_saying_what_is_wrong() {
+    let output = writ_cedar::import(&Input {
+        policies: Text::new("p.cedar", "permit (principal, action, resource);"),
+        schema: Text::new("s.cedarschema", SCHEMA),
+        entities: None,
+        links: None,
+        options: Options::default(),
+    })
+    .expect("imports");
+    let set = writ_set(&output);
+    let ok = serde_json::json!({
+        "principal": "Acme::User::\"a\"",
+        "action": "Action::\"read doc\"",
+        "resource": {"type": "Doc", "id": "d"},
+        "context": {"x-y": 1},
+    });
+    writ_cedar::intent(&ok, &output.names, set.schema()).expect("a good request translates");
+    let with = |key: &str, value: serde_json::Value| {
+        let mut r = ok.clone();
+        r[key] = value;
+        r
+    };
+    let cases: Vec<(serde_json::Value, &str)> = vec![
+        (serde_json::json!([]), "a Cedar request is an object"),
+        (with("extra", serde_json::json!(1)), "unknown field `extra`"),
+        (
+            with("principal", serde_json::json!(3)),
+            "`principal` is not an entity reference",
+        ),
+        (
+            with("principal", serde_json::json!("Nope::\"a\"")),
+            "`Nope`",
+        ),
+        (
+            with("action", serde_json::json!("Action::\"group\"")),
+            "the action `Action::\"group\"` cannot be requested",
+        ),
+        (with("context", serde_json::json!({"x-y": "one"})), "`x-y`"),
+        (with("context", serde_json::json!({})), "`x-y`"),
+    ];
+    for (request, expected) in cases {
+        let error = writ_cedar::intent(&request, &output.names, set.schema())
+            .expect_err(&request.to_string());
+        assert!(
+            error.contains(expected),
+            "{request}\nexpected `{expected}` in: {error}"
+        );
+    }
+}
