@@ -251,6 +251,95 @@ mod no_panic {
                 });
             }
         }
+
+        /// Mutated template links, and Cedar requests mutated as text or given odd values,
+        /// give errors or results, never panics.
+        #[test]
+        fn mutated_links_and_requests_never_panic(
+            pick in any::<prop::sample::Index>(),
+            request in any::<prop::sample::Index>(),
+            edits in edits(),
+            field in 0usize..4,
+            odd in odd_value(),
+        ) {
+            let features = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/features");
+            let (policies, schema) = policies_and_schema(&features);
+            let links = mutate(&read(&features.join("links.json")), &edits);
+            let _ = writ_cedar::import(&Input {
+                policies: text(&policies),
+                schema: text(&schema),
+                entities: None,
+                links: Some(Text::new("l.json", links)),
+                options: Options::default(),
+            });
+
+            let cases = requests();
+            let (output, set, texts) = &cases[pick.index(cases.len())];
+            let original = &texts[request.index(texts.len())];
+            if let Ok(json) = serde_json::from_str(&mutate(original, &edits)) {
+                translate_request(output, set, &json);
+            }
+            let mut json: serde_json::Value =
+                serde_json::from_str(original).expect("request is JSON");
+            json[["principal", "action", "resource", "context"][field]] = odd;
+            translate_request(output, set, &json);
+        }
+    }
+
+    /// Translates a request and reads it as the policy set's intent, ignoring errors.
+    fn translate_request(
+        output: &writ_cedar::Output,
+        set: &writ_evaluator::PolicySet,
+        json: &serde_json::Value,
+    ) {
+        if let Ok(intent) = writ_cedar::intent(json, &output.names, set.schema()) {
+            let _ = set.parse_intent(&intent);
+        }
+    }
+
+    /// Values a request field should not have, or has only in an unusual form.
+    fn odd_value() -> impl Strategy<Value = serde_json::Value> {
+        use serde_json::json;
+        prop_oneof![
+            Just(json!(null)),
+            Just(json!(7)),
+            Just(json!([])),
+            Just(json!({})),
+            Just(json!("User::")),
+            Just(json!({"__entity": {"type": "", "id": ""}})),
+            Just(json!({"type": "Action", "id": "view"})),
+            Just(json!({"__extn": {"fn": "decimal", "arg": "1.2345678"}})),
+            Just(json!({"a": {"__extn": {"fn": "ip", "arg": "::1/200"}}})),
+            any::<String>().prop_map(serde_json::Value::String),
+        ]
+    }
+
+    /// The use cases with requests, imported once, with their requests' texts.
+    fn requests() -> &'static [(writ_cedar::Output, writ_evaluator::PolicySet, Vec<String>)] {
+        static CASES: std::sync::OnceLock<
+            Vec<(writ_cedar::Output, writ_evaluator::PolicySet, Vec<String>)>,
+        > = std::sync::OnceLock::new();
+        CASES.get_or_init(|| {
+            let mut cases = Vec::new();
+            for (dir, _) in all_sets() {
+                let mut texts: Vec<String> = ["ALLOW", "DENY"]
+                    .iter()
+                    .flat_map(|f| std::fs::read_dir(dir.join(f)).into_iter().flatten())
+                    .filter_map(|e| e.ok())
+                    .map(|e| read(&e.path()))
+                    .collect();
+                if texts.is_empty() {
+                    continue;
+                }
+                texts.sort();
+                let (policies, schema) = policies_and_schema(&dir);
+                let output = import(&policies, &schema, None, false).expect("imports");
+                let set = writ_set(&output);
+                cases.push((output, set, texts));
+            }
+            assert!(cases.len() >= 5, "the use cases with requests");
+            cases
+        })
     }
 }
 
