@@ -23,7 +23,7 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use serde_json::{Value as Json, json};
 use support::generate::{Pools, Rng, graph, request};
 use support::*;
-use writ_evaluator::{Intent, PolicySet, Snapshot};
+use writ_evaluator::{Intent, Outcome, PolicySet, Snapshot};
 
 const REQUESTS: usize = 500;
 const HIERARCHIES: usize = 10;
@@ -98,7 +98,34 @@ fn workload(
             w.cedar_texts.push((r.to_string(), h));
         }
     }
+    agree(&w);
     w
+}
+
+/// Both engines must decide every request alike, or the timings would not compare the same
+/// work; the counts show the mix of decisions timed.
+fn agree(w: &Workload) {
+    let authorizer = cedar_policy::Authorizer::new();
+    let (mut allowed, mut denied) = (0, 0);
+    for ((intent, s), (request, e)) in w.writ_cases.iter().zip(&w.cedar_cases) {
+        let writ = writ_evaluator::decide(&w.writ, intent, &w.snapshots[*s]).outcome;
+        let cedar = authorizer.is_authorized(request, &w.cedar, &w.entities[*e]);
+        assert_eq!(
+            writ,
+            outcome(cedar.decision()),
+            "{}: Writ and Cedar disagree on a benchmark request",
+            w.name
+        );
+        if writ == Outcome::Allow {
+            allowed += 1;
+        } else {
+            denied += 1;
+        }
+    }
+    println!(
+        "decisions {}: {allowed} allow, {denied} deny, the same from both engines",
+        w.name
+    );
 }
 
 /// The paper's sets: hierarchies of 5 to 50 entities, 500 requests in all.
