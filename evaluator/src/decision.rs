@@ -3,7 +3,7 @@
 
 use codespan_reporting::diagnostic::{Diagnostic as Report, Label, Severity};
 use codespan_reporting::files::SimpleFiles;
-use serde_json::{Value as Json, json};
+use serde_json::Value as Json;
 use std::sync::Arc;
 use writ_language::ast::Span;
 
@@ -13,6 +13,7 @@ use crate::chain::ChainOutcome;
 use crate::eval::EvalError;
 use crate::json::ValidationError;
 use crate::policy::PolicySet;
+use crate::wire::Wire;
 
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, PartialOrd, Ord)]
 pub enum Outcome {
@@ -192,97 +193,28 @@ impl Decision {
         }
     }
 
-    /// The decision as the wire format gives it.
+    /// The decision as the wire format gives it, as a JSON tree.
     pub fn to_json(&self, set: &PolicySet) -> Json {
-        let reasons: Vec<Json> = self.reasons.iter().map(|r| reason_json(set, r)).collect();
-        let nearest: Vec<Json> = self
-            .nearest
-            .iter()
-            .map(|n| {
-                let located = &set.rules[n.rule];
-                let mut entry = rule_header(set, n.rule);
-                entry["passed"] = json!(n.passed);
-                entry["clauses"] = json!(located.item.conditions.len());
-                entry["failed"] = clause_json(set, n.rule, &n.failed);
-                entry
-            })
-            .collect();
-        let invariants: Vec<Json> = self
-            .invariants
-            .iter()
-            .map(|report| {
-                let located = &set.invariants[report.invariant];
-                let source = &set.sources[located.source];
-                let (line, column) =
-                    source.line_column((located.offset + located.item.name_span.start) as usize);
-                json!({
-                    "name": located.item.name.as_ref(),
-                    "description": located.item.description,
-                    "holds": report.holds,
-                    "file": source.path.as_ref(),
-                    "line": line,
-                    "column": column,
-                    "values": values_json(source, located.offset, &report.values),
-                })
-            })
-            .collect();
-        let errors: Vec<Json> = self
-            .errors
-            .iter()
-            .map(|e| {
-                let (name, source, offset) = match e.source {
-                    Source::Rule(i) => (
-                        set.rules[i].item.name.as_ref(),
-                        set.rules[i].source,
-                        set.rules[i].offset,
-                    ),
-                    Source::Invariant(i) => (
-                        set.invariants[i].item.name.as_ref(),
-                        set.invariants[i].source,
-                        set.invariants[i].offset,
-                    ),
-                };
-                let source = &set.sources[source];
-                let (line, column) = source.line_column((offset + e.error.span.start) as usize);
-                json!({
-                    "rule": name,
-                    "message": e.error.message,
-                    "source": source.slice(offset, e.error.span),
-                    "file": source.path.as_ref(),
-                    "line": line,
-                    "column": column,
-                })
-            })
-            .collect();
-        let mut out = json!({
-            "decision": self.outcome.as_str(),
-            "summary": self.summary(set),
-            "reasons": reasons,
-            "approvers": self.approvers.iter().map(plain).collect::<Vec<_>>(),
-            "obligations": self.obligations,
-            "errors": errors,
-            "policy_hash": self.policy_hash,
-            "intent_hash": self.intent_hash,
-            "snapshot_hash": self.snapshot_hash,
-        });
-        if !invariants.is_empty() {
-            out["invariants"] = json!(invariants);
-        }
-        if !nearest.is_empty() {
-            out["nearest"] = json!(nearest);
-        }
-        if let Some(chain) = &self.delegation {
-            out["delegation"] = chain_json(chain);
-        }
-        if !self.validation.is_empty() {
-            out["validation"] = json!(
-                self.validation
-                    .iter()
-                    .map(|v| json!({ "path": v.path, "message": v.message }))
-                    .collect::<Vec<_>>()
-            );
-        }
+        // Serializing into a `Value` cannot fail: every key is a string and no number is
+        // non-finite.
+        serde_json::to_value(self.wire(set, &self.summary(set))).unwrap_or_default()
+    }
+
+    /// The decision as the wire format gives it, as JSON text on one line. Faster than
+    /// writing [`Decision::to_json`]'s tree; the same members in the same order.
+    pub fn to_json_bytes(&self, set: &PolicySet, summary: &str) -> Vec<u8> {
+        let mut out = Vec::with_capacity(1024);
+        // Writing to a `Vec` cannot fail, nor can serializing a `Wire` (see above).
+        let _ = serde_json::to_writer(&mut out, &self.wire(set, summary));
         out
+    }
+
+    fn wire<'a>(&'a self, set: &'a PolicySet, summary: &'a str) -> Wire<'a> {
+        Wire {
+            decision: self,
+            set,
+            summary,
+        }
     }
 
     /// The decision for people: a summary, then each deciding rule with its clauses and the
@@ -394,7 +326,10 @@ impl Decision {
             let names: Vec<String> = self
                 .approvers
                 .iter()
-                .map(|a| plain(a).as_str().unwrap_or_default().to_string())
+                .map(|a| match a {
+                    Value::String(s) => s.to_string(),
+                    other => other.to_string(),
+                })
                 .collect();
             out.push_str(&format!("approvers: {}\n", names.join(", ")));
         }
@@ -411,72 +346,6 @@ impl Decision {
 
 fn span_range(offset: u32, span: Span) -> std::ops::Range<usize> {
     span.shift(offset).range()
-}
-
-/// A value as explanations show it: strings as they are, everything else in Writ syntax.
-fn plain(value: &Value) -> Json {
-    match value {
-        Value::String(s) => Json::String(s.to_string()),
-        other => Json::String(other.to_string()),
-    }
-}
-
-fn rule_header(set: &PolicySet, index: usize) -> Json {
-    let located = &set.rules[index];
-    let source = &set.sources[located.source];
-    let (line, column) =
-        source.line_column((located.offset + located.item.name_span.start) as usize);
-    json!({
-        "rule": located.item.name.as_ref(),
-        "effect": located.item.effect.as_str(),
-        "because": located.item.because,
-        "file": source.path.as_ref(),
-        "line": line,
-        "column": column,
-    })
-}
-
-fn reason_json(set: &PolicySet, reason: &Reason) -> Json {
-    let mut entry = rule_header(set, reason.rule);
-    entry["clauses"] = json!(
-        reason
-            .clauses
-            .iter()
-            .map(|c| clause_json(set, reason.rule, c))
-            .collect::<Vec<_>>()
-    );
-    entry
-}
-
-fn values_json(source: &crate::policy::SourceText, offset: u32, values: &[(Span, Value)]) -> Json {
-    json!(
-        values
-            .iter()
-            .map(|(span, value)| json!({ "expr": source.slice(offset, *span), "value": value.to_string() }))
-            .collect::<Vec<_>>()
-    )
-}
-
-fn clause_json(set: &PolicySet, rule: usize, clause: &ClauseReport) -> Json {
-    let located = &set.rules[rule];
-    let source = &set.sources[located.source];
-    let condition = &located.item.conditions[clause.index];
-    let (line, column) = source.line_column((located.offset + condition.expr.span.start) as usize);
-    let mut entry = json!({
-        "kind": if condition.negated { "unless" } else { "when" },
-        "source": source.slice(located.offset, condition.expr.span),
-        "line": line,
-        "column": column,
-        "values": values_json(source, located.offset, &clause.values),
-    });
-    match &clause.outcome {
-        ClauseOutcome::Value(v) => entry["value"] = json!(v),
-        ClauseOutcome::Error(e) => {
-            entry["value"] = Json::Null;
-            entry["error"] = json!(e);
-        }
-    }
-    entry
 }
 
 fn clause_label(set: &PolicySet, rule: usize, clause: &ClauseReport) -> Label<usize> {
@@ -502,21 +371,6 @@ fn clause_label(set: &PolicySet, rule: usize, clause: &ClauseReport) -> Label<us
         span_range(located.offset, condition.expr.span),
     )
     .with_message(message)
-}
-
-fn chain_json(chain: &ChainOutcome) -> Json {
-    json!({
-        "valid": chain.valid(),
-        "chain": chain.links.iter().map(|l| json!({
-            "grant": l.grant,
-            "issuer": l.issuer.to_string(),
-            "holder": l.holder.to_string(),
-            "capability": l.capability,
-            "scope": l.scope.as_ref().map(|s| s.iter().map(|e| e.to_string()).collect::<Vec<_>>()),
-            "expires": l.expires.map(|e| e.to_string()),
-        })).collect::<Vec<_>>(),
-        "broken": chain.broken.as_ref().map(|b| b.to_string()),
-    })
 }
 
 fn chain_text(chain: &ChainOutcome) -> String {

@@ -114,7 +114,7 @@ impl Snapshot {
 
 fn object<'j>(
     json: &'j Json,
-    path: &Path,
+    path: &Path<'_>,
     reader: &mut Reader,
 ) -> Option<&'j serde_json::Map<String, Json>> {
     match json {
@@ -132,7 +132,7 @@ fn object<'j>(
 fn unknown_fields(
     map: &serde_json::Map<String, Json>,
     known: &[&str],
-    path: &Path,
+    path: &Path<'_>,
     reader: &mut Reader,
 ) {
     for key in map.keys() {
@@ -153,7 +153,7 @@ impl PolicySet {
     pub(crate) fn read_intent(
         &self,
         json: &Json,
-        path: &Path,
+        path: &Path<'_>,
         reader: &mut Reader,
     ) -> Option<Intent> {
         let map = object(json, path, reader)?;
@@ -264,7 +264,7 @@ impl PolicySet {
     pub(crate) fn read_snapshot(
         &self,
         json: &Json,
-        path: &Path,
+        path: &Path<'_>,
         reader: &mut Reader,
     ) -> Option<Snapshot> {
         let map = object(json, path, reader)?;
@@ -315,7 +315,7 @@ impl PolicySet {
 fn read_entities(
     schema: &Schema,
     json: &Json,
-    path: &Path,
+    path: &Path<'_>,
     reader: &mut Reader,
     snapshot: &mut Snapshot,
 ) {
@@ -368,7 +368,8 @@ fn read_entities(
             None => {}
             Some(Json::Array(list)) => {
                 for (j, p) in list.iter().enumerate() {
-                    let parent_path = item_path.field("parents").index(j);
+                    let parents_path = item_path.field("parents");
+                    let parent_path = parents_path.index(j);
                     if let Some(parent) = reader.entity(p, &parent_path) {
                         if !schema.may_be_in(&uid.ty, &parent.ty)
                             || (uid.ty == parent.ty && !info.parents.contains(&parent.ty))
@@ -401,7 +402,7 @@ fn read_entities(
     }
 }
 
-fn read_grants(json: &Json, path: &Path, reader: &mut Reader, snapshot: &mut Snapshot) {
+fn read_grants(json: &Json, path: &Path<'_>, reader: &mut Reader, snapshot: &mut Snapshot) {
     let Json::Array(items) = json else {
         reader.error(
             path,

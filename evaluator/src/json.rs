@@ -26,30 +26,42 @@ impl fmt::Display for ValidationError {
     }
 }
 
-/// A path into the JSON being read.
-#[derive(Clone, Debug)]
-pub(crate) struct Path(String);
+/// Where a value sits in the request, as a chain of borrowed steps. Reading a snapshot walks
+/// every entity and attribute, and nearly every request is valid: the path text is only
+/// written out when an error needs it.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Path<'a> {
+    /// `$.name`, or `$` for the empty name.
+    Root(&'a str),
+    Field(&'a Path<'a>, &'a str),
+    Index(&'a Path<'a>, usize),
+}
 
-impl Path {
-    pub fn root(name: &str) -> Path {
-        Path(format!("$.{name}"))
+impl<'a> Path<'a> {
+    pub fn root(name: &'a str) -> Path<'a> {
+        Path::Root(name)
     }
 
-    pub fn field(&self, name: &str) -> Path {
-        if writ_stdlib::is_identifier(name) {
-            Path(format!("{}.{name}", self.0))
-        } else {
-            Path(format!("{}[{}]", self.0, Json::String(name.to_string())))
+    pub fn field(&'a self, name: &'a str) -> Path<'a> {
+        Path::Field(self, name)
+    }
+
+    pub fn index(&'a self, i: usize) -> Path<'a> {
+        Path::Index(self, i)
+    }
+}
+
+impl fmt::Display for Path<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Path::Root("") => f.write_str("$"),
+            Path::Root(name) => write!(f, "$.{name}"),
+            Path::Field(parent, name) if writ_stdlib::is_identifier(name) => {
+                write!(f, "{parent}.{name}")
+            }
+            Path::Field(parent, name) => write!(f, "{parent}[{}]", Json::String(name.to_string())),
+            Path::Index(parent, i) => write!(f, "{parent}[{i}]"),
         }
-    }
-
-    /// `$..name` from a root of "" becomes `$.name`.
-    pub fn trimmed(self) -> Path {
-        Path(self.0.replacen("$..", "$.", 1))
-    }
-
-    pub fn index(&self, i: usize) -> Path {
-        Path(format!("{}[{i}]", self.0))
     }
 }
 
@@ -72,14 +84,14 @@ pub fn describe(json: &Json) -> String {
 }
 
 impl Reader<'_> {
-    pub fn error(&mut self, path: &Path, message: impl Into<String>) {
+    pub fn error(&mut self, path: &Path<'_>, message: impl Into<String>) {
         self.errors.push(ValidationError {
-            path: path.0.clone(),
+            path: path.to_string(),
             message: message.into(),
         });
     }
 
-    fn expected(&mut self, path: &Path, expected: &str, found: &Json) {
+    fn expected(&mut self, path: &Path<'_>, expected: &str, found: &Json) {
         self.error(
             path,
             format!("expected {expected}, found {}", describe(found)),
@@ -225,14 +237,21 @@ impl Reader<'_> {
         }
     }
 
-    fn wrong(&mut self, path: &Path, expected: &str, json: &Json) -> Option<Value> {
+    fn wrong(&mut self, path: &Path<'_>, expected: &str, json: &Json) -> Option<Value> {
         self.expected(path, expected, json);
         None
     }
 
     /// A map: a JSON object (keys are read as the key type: strings, entity references, ...)
     /// or an array of `[key, value]` pairs.
-    fn map(&mut self, json: &Json, key: &Ty, value: &Ty, path: &Path, ty: &Ty) -> Option<Value> {
+    fn map(
+        &mut self,
+        json: &Json,
+        key: &Ty,
+        value: &Ty,
+        path: &Path<'_>,
+        ty: &Ty,
+    ) -> Option<Value> {
         let mut map = BTreeMap::new();
         let mut ok = true;
         match json {
@@ -288,7 +307,7 @@ impl Reader<'_> {
         &mut self,
         json: &Json,
         record: &RecordTy,
-        path: &Path,
+        path: &Path<'_>,
         partial: bool,
     ) -> Option<BTreeMap<Arc<str>, Value>> {
         let Json::Object(fields) = json else {

@@ -26,6 +26,7 @@ mod input;
 mod json;
 mod policy;
 mod testing;
+mod wire;
 
 pub use chain::{Break, Capability, ChainOutcome, Link};
 pub use decide::{Coverage, RuleCoverage, decide, decide_with};
@@ -34,7 +35,7 @@ pub use decision::{
     Source,
 };
 pub use eval::EvalError;
-pub use hash::canonical_hash;
+pub use hash::{canonical_hash, hex};
 pub use input::{Entity, Grant, Intent, Snapshot};
 pub use json::{ValidationError, parse_uid, value_json};
 pub use policy::{Located, PolicySet, SourceText};
@@ -64,7 +65,7 @@ impl PolicySet {
         for key in map.keys() {
             if key != "intent" && key != "snapshot" {
                 reader.error(
-                    &root.field(key).trimmed(),
+                    &root.field(key),
                     format!("unknown field `{key}`; a request has `intent` and `snapshot`"),
                 );
             }

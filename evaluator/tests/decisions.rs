@@ -362,3 +362,29 @@ fn explanations_for_people_annotate_the_source() {
         .collect();
     insta::assert_snapshot!(without_hashes);
 }
+
+/// The server writes decisions as text straight from the decision; everything else reads the
+/// JSON tree. Both must say the same, member for member, in the same order.
+#[test]
+fn decision_text_and_tree_agree() {
+    let set = set();
+    let requests = [
+        request("10.00", 1, Some("100.0")),
+        request("1500.00", 1, Some("100.0")),
+        request("10.00", 3, None),
+        request("1990.00", 1, Some("100.0")),
+        json!({"intent": {"actor": 7}, "snapshot": {"entities": "none"}}),
+    ];
+    for request in &requests {
+        let d = set.decide_json(request);
+        let text = d.to_json_bytes(&set, &d.summary(&set));
+        let read: Json = serde_json::from_slice(&text).expect("the decision text is JSON");
+        let tree = d.to_json(&set);
+        assert_eq!(read, tree);
+        let keys = |json: &Json| {
+            json.as_object()
+                .map(|m| m.keys().cloned().collect::<Vec<_>>())
+        };
+        assert_eq!(keys(&read), keys(&tree));
+    }
+}

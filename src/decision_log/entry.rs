@@ -11,8 +11,6 @@
 //! next entry's `prev` then no longer matches. Hashing the bytes as written (rather than a
 //! canonical form) lets anyone check an entry with `head -c` and `sha256sum`.
 
-use std::fmt::Write as _;
-
 use serde_json::Value as Json;
 use sha2::{Digest, Sha256};
 
@@ -79,11 +77,7 @@ pub fn compose(prev: &str, content: &Content, out: &mut Vec<u8>) -> String {
 
 /// SHA-256 of bytes, as lowercase hex.
 pub fn digest(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(64);
-    for b in Sha256::digest(bytes) {
-        let _ = write!(out, "{b:02x}");
-    }
-    out
+    writ_evaluator::hex(&Sha256::digest(bytes))
 }
 
 /// Splits a line (without its `\n`) into the bytes its hash covers and the hash it records.

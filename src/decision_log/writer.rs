@@ -22,6 +22,9 @@ use tokio::sync::mpsc;
 use super::entry::{Content, Head, compose};
 use super::recent::{Recent, RecentLog};
 
+/// How long the writer waits for more entries once it has caught up, before it blocks.
+const GATHER: Duration = Duration::from_millis(1);
+
 /// One decision to record.
 pub struct Record {
     /// When it was decided, in milliseconds since the Unix epoch.
@@ -171,9 +174,17 @@ impl Writer {
                     if self.last_sync.elapsed() >= self.sync_interval {
                         self.sync();
                     }
-                    match rx.blocking_recv() {
-                        Some(msg) => msg,
-                        None => break,
+                    // Under load, waking this thread for every entry costs more than writing
+                    // the entry: a short nap lets entries gather so that one wake-up writes
+                    // many. Only when none came during the nap does it block on the channel.
+                    std::thread::sleep(GATHER);
+                    match rx.try_recv() {
+                        Ok(msg) => msg,
+                        Err(mpsc::error::TryRecvError::Disconnected) => break,
+                        Err(mpsc::error::TryRecvError::Empty) => match rx.blocking_recv() {
+                            Some(msg) => msg,
+                            None => break,
+                        },
                     }
                 }
                 Err(mpsc::error::TryRecvError::Disconnected) => break,

@@ -116,9 +116,11 @@ fn make(
     // the client gets a 500 that says so instead of a dropped connection.
     let decided = std::panic::catch_unwind(AssertUnwindSafe(|| {
         let decision = loaded.set.decide_json(request);
-        (decision.outcome, decision.to_json(&loaded.set))
+        let summary = decision.summary(&loaded.set);
+        let json = decision.to_json_bytes(&loaded.set, &summary);
+        (decision.outcome, summary, json)
     }));
-    let Ok((outcome, json)) = decided else {
+    let Ok((outcome, summary, json)) = decided else {
         return Err(ApiError::new(
             StatusCode::INTERNAL_SERVER_ERROR,
             "internal error: deciding this request panicked; this is a bug in Writ, please \
@@ -133,13 +135,11 @@ fn make(
             .unwrap_or_default()
             .to_string()
     };
-    let summary = json["summary"].as_str().unwrap_or_default().to_string();
     let record = Record {
         time_ms: clock::now_ms(),
         policy_hash: loaded.hash.clone(),
         request: request_line,
-        // Straight to bytes: `to_string` would go through `fmt`, which is slower.
-        decision: Bytes::from(serde_json::to_vec(&json).unwrap_or_default()),
+        decision: Bytes::from(json),
         outcome: outcome.as_str(),
         action: field("action"),
         actor: field("actor"),
