@@ -12,11 +12,12 @@ cd "$(dirname "$0")/.."
 
 command -v wrk >/dev/null || { echo "error: wrk is not installed: apt-get install -y wrk" >&2; exit 1; }
 cargo build --release --quiet
+writ="${CARGO_TARGET_DIR:-target}/release/writ"
 dir=$(mktemp -d)
 log="$dir/decisions.jsonl"
 log_args=(--log "$log")
 [ -n "${NO_LOG:-}" ] && log_args=()
-./target/release/writ serve --addr 127.0.0.1:0 "${log_args[@]}" 2> "$dir/serve.err" &
+"$writ" serve --addr 127.0.0.1:0 "${log_args[@]}" 2> "$dir/serve.err" &
 pid=$!
 trap 'kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; rm -rf "$dir"' EXIT
 
@@ -34,6 +35,6 @@ wrk --latency -t"${THREADS:-1}" -c"${CONNECTIONS:-32}" -d"${DURATION:-30s}" \
 kill -TERM "$pid"
 wait "$pid" || true
 if [ -z "${NO_LOG:-}" ]; then
-  ./target/release/writ log verify "$log"
+  "$writ" log verify "$log"
   ls -l "$log" | awk '{ print "log size: " $5 " bytes" }'
 fi

@@ -17,16 +17,17 @@ pub fn canonical_hash(json: &Json) -> String {
 fn canonical(json: &Json, out: &mut Sha256) {
     match json {
         Json::Object(map) => {
-            let mut keys: Vec<&String> = map.keys().collect();
-            keys.sort();
+            // Pairs, not keys: looking each key up again would hash it again.
+            let mut members: Vec<(&String, &Json)> = map.iter().collect();
+            members.sort_unstable_by_key(|(key, _)| *key);
             out.update(b"{");
-            for (i, key) in keys.into_iter().enumerate() {
+            for (i, (key, value)) in members.into_iter().enumerate() {
                 if i > 0 {
                     out.update(b",");
                 }
                 string(key, out);
                 out.update(b":");
-                canonical(&map[key], out);
+                canonical(value, out);
             }
             out.update(b"}");
         }

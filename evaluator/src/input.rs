@@ -91,23 +91,29 @@ impl Snapshot {
     /// Computes every entity's ancestors. Cycles in the data are tolerated: an entity in a
     /// cycle is simply in every member of it.
     pub fn link(&mut self) {
-        let parents: HashMap<EntityUid, Vec<EntityUid>> = self
+        // Walk with shared borrows, then store: no copy of the parent lists is needed.
+        let closed: Vec<(EntityUid, HashSet<EntityUid>)> = self
             .entities
             .iter()
-            .map(|(uid, e)| (uid.clone(), e.parents.clone()))
-            .collect();
-        for (uid, entity) in &mut self.entities {
-            let mut seen = HashSet::new();
-            let mut stack = entity.parents.clone();
-            while let Some(next) = stack.pop() {
-                if seen.insert(next.clone())
-                    && let Some(more) = parents.get(&next)
-                {
-                    stack.extend(more.iter().cloned());
+            .filter(|(_, entity)| !entity.parents.is_empty())
+            .map(|(uid, entity)| {
+                let mut seen = HashSet::new();
+                let mut stack: Vec<&EntityUid> = entity.parents.iter().collect();
+                while let Some(next) = stack.pop() {
+                    if seen.insert(next.clone())
+                        && let Some(more) = self.entities.get(next)
+                    {
+                        stack.extend(more.parents.iter());
+                    }
                 }
+                seen.remove(uid);
+                (uid.clone(), seen)
+            })
+            .collect();
+        for (uid, ancestors) in closed {
+            if let Some(entity) = self.entities.get_mut(&uid) {
+                entity.ancestors = ancestors;
             }
-            seen.remove(uid);
-            entity.ancestors = seen;
         }
     }
 }
