@@ -12,64 +12,15 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Value as Json, json};
 
-/// Writ's reserved keywords: they cannot name a type, rule or the first segment of an action.
-const RESERVED: &[&str] = &[
-    "allow",
-    "deny",
-    "review",
-    "when",
-    "unless",
-    "because",
-    "approver",
-    "obligation",
-    "invariant",
-    "fn",
-    "test",
-    "use",
-    "schema",
-    "in",
-    "is",
-    "has",
-    "like",
-    "if",
-    "then",
-    "else",
-    "any",
-    "all",
-    "true",
-    "false",
-];
-
-/// Names a declaration may not take: built-in types, and contextual keywords that would read
-/// ambiguously where a type name stands.
+/// Names a declaration may not take besides keywords: built-in types. (Contextual keywords would
+/// read ambiguously where a type name stands, so they are refused too.)
 const NOT_A_TYPE: &[&str] = &[
-    "Bool",
-    "Int",
-    "Decimal",
-    "String",
-    "Datetime",
-    "Duration",
-    "IpAddr",
-    "Set",
-    "Map",
-    "entity",
-    "enum",
-    "type",
-    "action",
-    "state",
-    "authority",
-    "effect",
-    "on",
-    "by",
-    "given",
-    "intent",
-    "expect",
-    "time",
-    "grant",
+    "Bool", "Int", "Decimal", "String", "Datetime", "Duration", "IpAddr", "Set", "Map",
 ];
 
+/// Writ's reserved keywords cannot name a type, rule or the first segment of an action.
 pub fn is_reserved(name: &str) -> bool {
-    RESERVED.contains(&name)
+    writ_language::is_keyword(name)
 }
 
 /// `text` with every character outside `[A-Za-z0-9_]` replaced by `_`, and a leading `_` when it
@@ -132,7 +83,10 @@ fn assign(
 }
 
 fn valid_type_name(name: &str) -> bool {
-    writ_stdlib::is_identifier(name) && !is_reserved(name) && !NOT_A_TYPE.contains(&name)
+    writ_stdlib::is_identifier(name)
+        && !is_reserved(name)
+        && !NOT_A_TYPE.contains(&name)
+        && !writ_language::is_contextual_keyword(name)
 }
 
 fn valid_rule_name(name: &str) -> bool {

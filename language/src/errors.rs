@@ -3,6 +3,7 @@
 use pest::error::{Error, InputLocation};
 
 use crate::ast::Span;
+use crate::keywords::is_keyword;
 use crate::parser::Rule;
 
 /// A syntax error. `span` is absolute (a position in the file).
@@ -14,37 +15,6 @@ pub struct SyntaxError {
     pub span: Span,
     pub label: String,
     pub help: Option<String>,
-}
-
-const KEYWORDS: &[&str] = &[
-    "allow",
-    "deny",
-    "review",
-    "when",
-    "unless",
-    "because",
-    "approver",
-    "obligation",
-    "invariant",
-    "fn",
-    "test",
-    "use",
-    "schema",
-    "in",
-    "is",
-    "has",
-    "like",
-    "if",
-    "then",
-    "else",
-    "any",
-    "all",
-    "true",
-    "false",
-];
-
-pub fn is_keyword(word: &str) -> bool {
-    KEYWORDS.contains(&word)
 }
 
 /// Builds the error for a chunk that pest rejected. `offset` is where the chunk starts in the

@@ -6,9 +6,11 @@
 pub mod ast;
 mod errors;
 pub mod format;
+pub mod keywords;
 mod parser;
 mod split;
 
-pub use errors::{SyntaxError, is_keyword};
+pub use errors::SyntaxError;
 pub use format::{FormatError, format};
+pub use keywords::{is_contextual_keyword, is_keyword};
 pub use parser::{MAX_EXPR_DEPTH, Outline, ParsedChunk, outline, parse, parse_chunk, parse_expr};

@@ -505,7 +505,7 @@ impl<'e> Builder<'e> {
         let name = pair.as_str();
         // After a `.` (`x.in`, `deploy.test`) a keyword is unambiguous and allowed.
         let before = pair.get_input()[..pair.as_span().start()].trim_end();
-        if crate::errors::is_keyword(name) && !before.ends_with('.') {
+        if crate::keywords::is_keyword(name) && !before.ends_with('.') {
             self.misused_keywords
                 .borrow_mut()
                 .push(crate::errors::keyword_as_name(name, span));

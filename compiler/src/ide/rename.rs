@@ -2,7 +2,7 @@
 //! would collide with another declaration.
 
 use writ_language::ast::Span;
-use writ_language::is_keyword;
+use writ_language::{is_contextual_keyword, is_keyword};
 use writ_stdlib::is_identifier;
 
 use super::is_user_file;
@@ -21,24 +21,6 @@ pub struct Edit {
     pub span: Span,
     pub text: String,
 }
-
-/// Words that are keywords where a declaration's name could also stand.
-const CONTEXTUAL: &[&str] = &[
-    "entity",
-    "enum",
-    "type",
-    "action",
-    "state",
-    "authority",
-    "effect",
-    "on",
-    "by",
-    "given",
-    "intent",
-    "expect",
-    "time",
-    "grant",
-];
 
 /// The name at the cursor and its current spelling, if it can be renamed.
 pub fn prepare_rename(
@@ -149,7 +131,7 @@ fn valid_name(symbol: &Symbol, name: &str) -> Result<(), String> {
             if !is_identifier(name) {
                 return not_identifier();
             }
-            if is_keyword(name) || CONTEXTUAL.contains(&name) {
+            if is_keyword(name) || is_contextual_keyword(name) {
                 return keyword();
             }
             if PRIMITIVE_NAMES.contains(&name) {

@@ -56,48 +56,6 @@ pub struct Token {
     pub modifiers: u32,
 }
 
-/// Words that are keywords wherever they are not a name.
-const KEYWORDS: &[&str] = &[
-    "allow",
-    "deny",
-    "review",
-    "when",
-    "unless",
-    "because",
-    "approver",
-    "obligation",
-    "invariant",
-    "fn",
-    "test",
-    "use",
-    "schema",
-    "in",
-    "is",
-    "has",
-    "like",
-    "if",
-    "then",
-    "else",
-    "any",
-    "all",
-    "true",
-    "false",
-    "entity",
-    "enum",
-    "type",
-    "action",
-    "state",
-    "authority",
-    "effect",
-    "on",
-    "by",
-    "given",
-    "intent",
-    "expect",
-    "time",
-    "grant",
-];
-
 fn symbol_token(symbol: &Symbol) -> Option<(TokenKind, u32)> {
     let library = Modifier::DefaultLibrary as u32;
     Some(match symbol {
@@ -151,9 +109,7 @@ pub fn semantic_tokens(db: &dyn salsa::Database, file: SourceFile) -> Vec<Token>
             LexKind::Doc => (TokenKind::Comment, Modifier::Documentation as u32),
             LexKind::String => (TokenKind::String, 0),
             LexKind::Number | LexKind::Datetime => (TokenKind::Number, 0),
-            LexKind::Word if KEYWORDS.contains(&&text[lexeme.span.range()]) => {
-                (TokenKind::Keyword, 0)
-            }
+            LexKind::Word if is_keyword_word(&text[lexeme.span.range()]) => (TokenKind::Keyword, 0),
             // `Set<...>` and `Map<...>` have no name of their own in the tree.
             LexKind::Word if matches!(&text[lexeme.span.range()], "Set" | "Map") => {
                 (TokenKind::Type, Modifier::DefaultLibrary as u32)
@@ -186,4 +142,10 @@ pub fn semantic_tokens(db: &dyn salsa::Database, file: SourceFile) -> Vec<Token>
         out.push(token);
     }
     out
+}
+
+/// Keywords, contextual ones included, are highlighted as keywords wherever they are not a name
+/// (names were coloured first, from the tree).
+fn is_keyword_word(word: &str) -> bool {
+    writ_language::is_keyword(word) || writ_language::is_contextual_keyword(word)
 }
