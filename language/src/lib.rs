@@ -7,6 +7,7 @@ pub mod ast;
 mod errors;
 pub mod format;
 pub mod keywords;
+pub mod lexer;
 mod parser;
 mod split;
 

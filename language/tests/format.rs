@@ -306,6 +306,16 @@ fn crlf_and_tabs_are_normalized() {
 }
 
 #[test]
+fn a_form_feed_before_the_first_item_is_dropped() {
+    // The parser takes a form feed before the first item for blank space, so the formatter must
+    // not see a token there that it never prints.
+    assert_eq!(
+        format("\x0c\n// c\nschema {\n  entity A\n}\n").unwrap(),
+        "// c\nschema {\n  entity A\n}\n"
+    );
+}
+
+#[test]
 fn strings_are_written_canonically_and_round_trip() {
     let cases = [
         (r#""plain""#, r#""plain""#),

@@ -1,8 +1,8 @@
 //! Folding: items, schema declarations and runs of comments that span several lines.
 
 use writ_language::ast::{ItemKind, Span};
+use writ_language::lexer::{LexKind, lex};
 
-use super::lexer::{LexKind, lex};
 use crate::db::SourceFile;
 use crate::items::file_items;
 

@@ -12,7 +12,6 @@ mod complete;
 mod describe;
 mod folding;
 mod hover;
-mod lexer;
 mod navigate;
 mod outline;
 mod rename;
@@ -25,7 +24,6 @@ pub use analysis::{ItemAnalysis, analyze, item_analysis};
 pub use complete::{Completion, CompletionKind, Completions, completions};
 pub use folding::{Fold, FoldKind, folding_ranges};
 pub use hover::{Hover, hover};
-pub use lexer::{LexKind, Lexeme, lex};
 pub use navigate::{
     Highlight, SymbolAt, declaration, definition, highlights, references, symbol_at,
 };

@@ -4,9 +4,9 @@
 use std::collections::HashMap;
 
 use writ_language::ast::Span;
+use writ_language::lexer::{LexKind, lex};
 
 use super::analysis::item_analysis;
-use super::lexer::{LexKind, lex};
 use super::symbol::{Role, Symbol};
 use crate::db::SourceFile;
 use crate::items::file_items;

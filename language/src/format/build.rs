@@ -6,8 +6,9 @@
 //! is printed in source order, so a comment never changes places with code.
 
 use super::doc::{Blank, Doc, forces_break};
-use super::lexer::{Kind, LexComment, Lexed, Token};
+use super::lexer::{LexComment, Lexed, Token};
 use crate::ast::*;
+use crate::lexer::LexKind;
 
 /// The indentation step.
 const INDENT: usize = 2;
@@ -177,11 +178,11 @@ impl<'a> Builder<'a> {
 
     fn peek_is(&self, text: &str) -> bool {
         self.tokens.get(self.cursor).is_some_and(|t| {
-            matches!(t.kind, Kind::Word | Kind::Punct) && self.token_text(*t) == text
+            matches!(t.kind, LexKind::Word | LexKind::Punct) && self.token_text(*t) == text
         })
     }
 
-    fn peek_kind(&self, kind: Kind) -> bool {
+    fn peek_kind(&self, kind: LexKind) -> bool {
         self.tokens.get(self.cursor).is_some_and(|t| t.kind == kind)
     }
 
@@ -277,7 +278,7 @@ impl<'a> Builder<'a> {
     }
 
     /// A literal or doc comment, printed as `text` in place of the input's spelling.
-    fn lit(&mut self, kind: Kind, text: String) {
+    fn lit(&mut self, kind: LexKind, text: String) {
         if self.peek_kind(kind) {
             let t = self.consume();
             self.emit_matched(text, t);
@@ -335,13 +336,13 @@ impl<'a> Builder<'a> {
 
     fn docs(&mut self, docs: &Docs) {
         for line in &docs.lines {
-            self.lit(Kind::Doc, format!("///{line}"));
+            self.lit(LexKind::Doc, format!("///{line}"));
             self.hard(Blank::Never);
         }
     }
 
     fn string(&mut self, value: &str) {
-        self.lit(Kind::Str, escape(value));
+        self.lit(LexKind::String, escape(value));
     }
 
     fn name(&mut self, ident: &Ident) {
@@ -821,17 +822,17 @@ impl<'a> Builder<'a> {
                 if *v < 0 {
                     self.tok("-");
                 }
-                self.lit(Kind::Num, v.unsigned_abs().to_string());
+                self.lit(LexKind::Number, v.unsigned_abs().to_string());
             }
             ExprKind::Decimal(text) | ExprKind::Duration(text) => match text.strip_prefix('-') {
                 // A negative decimal literal is written as `-` and a number, like an integer.
                 Some(digits) => {
                     self.tok("-");
-                    self.lit(Kind::Num, digits.to_string());
+                    self.lit(LexKind::Number, digits.to_string());
                 }
-                None => self.lit(Kind::Num, text.clone()),
+                None => self.lit(LexKind::Number, text.clone()),
             },
-            ExprKind::Datetime(text) => self.lit(Kind::Datetime, format!("@{text}")),
+            ExprKind::Datetime(text) => self.lit(LexKind::Datetime, format!("@{text}")),
             ExprKind::Str(value) => self.string(value),
             ExprKind::Entity { ty, id } => {
                 self.name(ty);
@@ -897,7 +898,7 @@ impl<'a> Builder<'a> {
                 self.space();
                 self.tok("like");
                 self.space();
-                self.lit(Kind::Str, escape_like(pattern));
+                self.lit(LexKind::String, escape_like(pattern));
             }
             ExprKind::Is { target, ty, within } => {
                 self.expr(target);

@@ -3,7 +3,7 @@
 //! The item being typed rarely parses, so this works on the forgiving lexer's words, not on
 //! the syntax tree.
 
-use super::super::lexer::{LexKind, Lexeme};
+use writ_language::lexer::{LexKind, Lexeme};
 
 /// What may be typed at the cursor.
 #[derive(Clone, PartialEq, Eq, Debug)]

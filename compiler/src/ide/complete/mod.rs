@@ -7,10 +7,10 @@ mod patch;
 mod snippets;
 
 use writ_language::ast::Span;
+use writ_language::lexer::{LexKind, Lexeme, is_word_byte, lex};
 
 use self::context::{Context, Position};
 use self::patch::Target;
-use super::lexer::{in_comment_or_string, lex};
 use crate::db::SourceFile;
 use crate::schema::schema;
 use crate::workspace::{helper_signatures, name_index};
@@ -62,8 +62,17 @@ pub struct Completions {
     pub items: Vec<Completion>,
 }
 
-fn is_word_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_'
+/// Whether `offset` lies inside a comment or a string, where nothing is completed.
+fn in_comment_or_string(lexemes: &[Lexeme], text: &str, offset: u32) -> bool {
+    lexemes.iter().any(|l| match l.kind {
+        LexKind::Comment | LexKind::Doc => l.span.start < offset && offset <= l.span.end,
+        LexKind::String => {
+            let s = &text[l.span.range()];
+            let closed = s.len() >= 2 && s.ends_with('"') && !s.ends_with("\\\"");
+            l.span.start < offset && (offset < l.span.end || (!closed && offset == l.span.end))
+        }
+        _ => false,
+    })
 }
 
 pub fn completions(db: &dyn salsa::Database, file: SourceFile, offset: u32) -> Completions {
@@ -201,4 +210,21 @@ pub fn completions(db: &dyn salsa::Database, file: SourceFile, offset: u32) -> C
         ),
     };
     Completions { replace, items }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursor_in_strings_and_comments() {
+        let text = "a \"bc\" // d";
+        let l = lex(text);
+        assert!(!in_comment_or_string(&l, text, 2));
+        assert!(in_comment_or_string(&l, text, 4));
+        assert!(!in_comment_or_string(&l, text, 6));
+        assert!(in_comment_or_string(&l, text, 11));
+        let open = "x \"ab";
+        assert!(in_comment_or_string(&lex(open), open, 5));
+    }
 }
