@@ -49,10 +49,19 @@ pub fn lex(text: &str) -> Vec<Lexeme> {
     let mut i = 0;
     while i < len {
         let b = bytes[i];
-        // Wider than the grammar's whitespace by the form feed, which the parser tolerates
-        // before a file's first item; as a token it could not be matched by the formatter.
+        // Wider than the grammar's whitespace: between items the parser takes any Unicode
+        // white space (a form feed, a no-break space) for blank space, and as a token it could
+        // not be matched by the formatter, which never prints one.
         if b.is_ascii_whitespace() {
             i += 1;
+            continue;
+        }
+        if let Some(c) = text[i..]
+            .chars()
+            .next()
+            .filter(|c| !c.is_ascii() && c.is_whitespace())
+        {
+            i += c.len_utf8();
             continue;
         }
         let start = i;

@@ -316,6 +316,15 @@ fn a_form_feed_before_the_first_item_is_dropped() {
 }
 
 #[test]
+fn unicode_white_space_between_items_is_dropped() {
+    // A no-break space pasted between items is blank space to the parser, as above.
+    assert_eq!(
+        format("\u{a0}schema {\n  entity A\n}\n\u{2003}\nschema {\n  entity B\n}\n").unwrap(),
+        "schema {\n  entity A\n}\n\nschema {\n  entity B\n}\n"
+    );
+}
+
+#[test]
 fn strings_are_written_canonically_and_round_trip() {
     let cases = [
         (r#""plain""#, r#""plain""#),
