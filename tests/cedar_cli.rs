@@ -16,7 +16,23 @@ fn writ(args: &[&str]) -> Output {
 }
 
 fn corpus() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/cedar/use-cases")
+    shared().join("use-cases")
+}
+
+/// The shared Cedar corpus, beside the repository.
+fn shared() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/cedar")
+}
+
+/// A folder of the corpus, or a failure that says where the corpus was expected.
+fn list(dir: &Path) -> std::fs::ReadDir {
+    std::fs::read_dir(dir).unwrap_or_else(|e| {
+        panic!(
+            "cannot read the shared Cedar corpus at `{}` ({e}): these tests need it beside the \
+             repository, at `../shared/corpus/cedar`",
+            dir.display()
+        )
+    })
 }
 
 /// The policies and the schema of a set's directory. `tinytodo` has a second schema for its
@@ -109,8 +125,7 @@ fn corrected_entities(path: &Path) -> String {
 #[test]
 fn imported_use_cases_check_format_and_decide_like_their_folders() {
     let mut decided = 0;
-    let mut dirs: Vec<PathBuf> = std::fs::read_dir(corpus())
-        .expect("corpus")
+    let mut dirs: Vec<PathBuf> = list(&corpus())
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.join("ALLOW").is_dir())
         .collect();
@@ -194,11 +209,10 @@ fn imported_use_cases_check_format_and_decide_like_their_folders() {
 /// second pass changes nothing either.
 #[test]
 fn every_shared_set_imports_checks_and_round_trips_through_fmt() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/cedar");
+    let root = shared();
     let mut sets: Vec<(PathBuf, Vec<String>)> = Vec::new();
     for group in ["use-cases", "benchmarks"] {
-        let mut dirs: Vec<PathBuf> = std::fs::read_dir(root.join(group))
-            .expect("corpus")
+        let mut dirs: Vec<PathBuf> = list(&root.join(group))
             .filter_map(|e| e.ok().map(|e| e.path()))
             .filter(|p| p.is_dir())
             .collect();
