@@ -5,8 +5,12 @@
 //! token soup, and edits of real policies (deleting, duplicating, swapping and inserting
 //! spans of text and tokens). The seed of a failing case is printed with the input.
 
+mod fuzz;
+
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
+
+use fuzz::Rng;
 
 use writ_compiler::Compiler;
 
@@ -15,26 +19,6 @@ fn cases() -> u64 {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(100_000)
-}
-
-/// xorshift64*: small, fast and reproducible, which is all a mutation fuzzer needs.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        if n == 0 {
-            0
-        } else {
-            (self.next() % n as u64) as usize
-        }
-    }
 }
 
 const TOKENS: &[&str] = &[

@@ -2,49 +2,18 @@
 //! corpus, and at many positions of mutated copies of it (the text an editor holds while
 //! someone types is rarely valid).
 
+#[path = "../../tests/fuzz/mod.rs"]
+mod fuzz;
+
 use std::path::Path;
+
+use fuzz::Rng;
 
 use writ_compiler::Compiler;
 use writ_compiler::ide;
 
-/// xorshift64*: small, fast and reproducible.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        if n == 0 {
-            0
-        } else {
-            (self.next() % n as u64) as usize
-        }
-    }
-}
-
 fn corpus() -> Vec<String> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/corpus");
-    let mut out = Vec::new();
-    for dir in ["valid", "invalid"] {
-        let Ok(entries) = std::fs::read_dir(root.join(dir)) else {
-            continue;
-        };
-        let mut paths: Vec<_> = entries.flatten().map(|e| e.path()).collect();
-        paths.sort();
-        for path in paths {
-            if path.extension().is_some_and(|e| e == "writ")
-                && let Ok(text) = std::fs::read_to_string(&path)
-            {
-                out.push(text);
-            }
-        }
-    }
-    out
+    fuzz::corpus(&Path::new(env!("CARGO_MANIFEST_DIR")).join(".."))
 }
 
 /// A copy of `text` with a few of the edits typing makes: a span deleted, a span repeated,

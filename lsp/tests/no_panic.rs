@@ -7,47 +7,20 @@
 //! what the server adds on top: position conversions, formatting, code actions, code lenses
 //! (which run the tests) and the edits it builds.
 
+#[path = "../../tests/fuzz/mod.rs"]
+mod fuzz;
+
 mod support;
 
 use std::path::Path;
 
+use fuzz::Rng;
+
 use serde_json::{Value, json};
 use support::Client;
 
-/// xorshift64*: small, fast and reproducible.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        if n == 0 {
-            0
-        } else {
-            (self.next() % n as u64) as usize
-        }
-    }
-}
-
 fn corpus() -> Vec<String> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/corpus");
-    let mut out = Vec::new();
-    for dir in ["valid", "invalid"] {
-        let mut paths: Vec<_> = std::fs::read_dir(root.join(dir))
-            .expect("the corpus exists")
-            .flatten()
-            .map(|e| e.path())
-            .filter(|p| p.extension().is_some_and(|e| e == "writ"))
-            .collect();
-        paths.sort();
-        out.extend(paths.iter().map(|p| support::read(p)));
-    }
-    out
+    fuzz::corpus(&Path::new(env!("CARGO_MANIFEST_DIR")).join(".."))
 }
 
 /// A copy of `text` with one of the edits typing makes: a span deleted, or a fragment
