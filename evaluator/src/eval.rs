@@ -74,6 +74,25 @@ impl<'a> Context<'a> {
         }
     }
 
+    /// Applies a built-in to evaluated arguments, recording them when tracing.
+    fn call(
+        &mut self,
+        builtin: &writ_stdlib::Builtin,
+        args: &[Expr],
+        values: &[Value],
+        span: Span,
+    ) -> Result<Value, EvalError> {
+        if self.trace.is_some() {
+            for (a, v) in args.iter().zip(values) {
+                self.record(a, v);
+            }
+        }
+        (builtin.eval)(values).map_err(|err| EvalError {
+            message: err.to_string(),
+            span,
+        })
+    }
+
     fn record(&mut self, e: &Expr, value: &Value) {
         if let Some(trace) = &mut self.trace
             && !matches!(e.kind, ExprKind::Literal(_))
@@ -215,16 +234,7 @@ impl<'a> Context<'a> {
                 for a in args {
                     values.push(self.eval(a)?);
                 }
-                let builtin = writ_stdlib::builtin(*id);
-                if self.trace.is_some() {
-                    for (a, v) in args.iter().zip(&values) {
-                        self.record(a, v);
-                    }
-                }
-                (builtin.eval)(&values).map_err(|err| EvalError {
-                    message: err.to_string(),
-                    span: e.span,
-                })
+                self.call(writ_stdlib::builtin(*id), args, &values, e.span)
             }
             ExprKind::Overloaded(ids, args) => {
                 let mut values = Vec::with_capacity(args.len());
@@ -238,15 +248,7 @@ impl<'a> Context<'a> {
                 else {
                     return fail(e.span, "no form of this method takes these values");
                 };
-                if self.trace.is_some() {
-                    for (a, v) in args.iter().zip(&values) {
-                        self.record(a, v);
-                    }
-                }
-                (builtin.eval)(&values).map_err(|err| EvalError {
-                    message: err.to_string(),
-                    span: e.span,
-                })
+                self.call(builtin, args, &values, e.span)
             }
             ExprKind::Unreachable => fail(
                 e.span,

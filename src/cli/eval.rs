@@ -8,14 +8,27 @@ use writ_evaluator::Outcome;
 
 use super::{Color, Format, load};
 
+#[derive(clap::Args)]
 pub struct Args {
+    /// The policy directory (or file).
+    #[arg(long, default_value = "policies")]
     pub policies: PathBuf,
+    /// A request file: `{"intent": ..., "snapshot": ...}`.
+    #[arg(long, conflicts_with_all = ["intent", "snapshot"])]
     pub request: Option<PathBuf>,
+    /// An intent file (with `--snapshot`).
+    #[arg(long, requires = "snapshot")]
     pub intent: Option<PathBuf>,
+    /// A snapshot file (with `--intent` or `--cedar-request`).
+    #[arg(long)]
     pub snapshot: Option<PathBuf>,
-    /// A Cedar request, translated through the names `writ import cedar` recorded.
+    /// A Cedar request file (`principal`, `action`, `resource`, `context`), with
+    /// `--snapshot`, for a policy set made by `writ import cedar`.
+    #[arg(long, requires = "snapshot", conflicts_with_all = ["request", "intent"])]
     pub cedar_request: Option<PathBuf>,
+    #[arg(long, value_enum, default_value_t = Format::Json)]
     pub format: Format,
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
     pub color: Color,
 }
 

@@ -58,28 +58,7 @@ enum Command {
     /// Decide one request against a policy set and explain the decision.
     ///
     /// Exits 0 for allow, 2 for deny, 3 for review, and 1 for a usage or compile error.
-    Eval {
-        /// The policy directory (or file).
-        #[arg(long, default_value = "policies")]
-        policies: std::path::PathBuf,
-        /// A request file: `{"intent": ..., "snapshot": ...}`.
-        #[arg(long, conflicts_with_all = ["intent", "snapshot"])]
-        request: Option<std::path::PathBuf>,
-        /// An intent file (with `--snapshot`).
-        #[arg(long, requires = "snapshot")]
-        intent: Option<std::path::PathBuf>,
-        /// A snapshot file (with `--intent` or `--cedar-request`).
-        #[arg(long)]
-        snapshot: Option<std::path::PathBuf>,
-        /// A Cedar request file (`principal`, `action`, `resource`, `context`), with
-        /// `--snapshot`, for a policy set made by `writ import cedar`.
-        #[arg(long, requires = "snapshot", conflicts_with_all = ["request", "intent"])]
-        cedar_request: Option<std::path::PathBuf>,
-        #[arg(long, value_enum, default_value_t = Format::Json)]
-        format: Format,
-        #[arg(long, value_enum, default_value_t = Color::Auto)]
-        color: Color,
-    },
+    Eval(eval::Args),
     /// Run the `test` blocks of a policy set.
     Test {
         /// Files or directories (default: `policies/`).
@@ -166,23 +145,7 @@ pub fn run(cli: Cli) -> ExitCode {
             false => ExitCode::from(1),
         },
         Command::Test { paths, coverage } => test::run(&paths, coverage),
-        Command::Eval {
-            policies,
-            request,
-            intent,
-            snapshot,
-            cedar_request,
-            format,
-            color,
-        } => eval::run(eval::Args {
-            policies,
-            request,
-            intent,
-            snapshot,
-            cedar_request,
-            format,
-            color,
-        }),
+        Command::Eval(args) => eval::run(args),
         Command::Import(args) => import::run(args),
         Command::Serve(args) => serve::run(args),
         Command::Log {

@@ -635,13 +635,7 @@ impl Checker<'_> {
                             "attribute",
                         ),
                         (None, Some(info)) => {
-                            let missing: Vec<String> = info
-                                .attrs
-                                .fields
-                                .iter()
-                                .filter(|(_, f)| !f.optional)
-                                .map(|(n, _)| n.to_string())
-                                .collect();
+                            let missing = required_fields(&info.attrs);
                             if !missing.is_empty() {
                                 self.report(
                                     Diagnostic::error(
@@ -912,13 +906,7 @@ impl Checker<'_> {
                 self.record_against(&info.args, args, false, &format!("`{name}`"), "argument")
             }
             None => {
-                let missing: Vec<String> = info
-                    .args
-                    .fields
-                    .iter()
-                    .filter(|(_, f)| !f.optional)
-                    .map(|(n, _)| n.to_string())
-                    .collect();
+                let missing = required_fields(&info.args);
                 if !missing.is_empty() {
                     self.report(
                         Diagnostic::error(
@@ -1179,4 +1167,14 @@ fn entity_name(ty: &Ty) -> Option<Name> {
         Ty::Entity(name) => Some(name.clone()),
         _ => None,
     }
+}
+
+/// The names of a record type's fields that must be given.
+fn required_fields(record: &RecordTy) -> Vec<String> {
+    record
+        .fields
+        .iter()
+        .filter(|(_, f)| !f.optional)
+        .map(|(n, _)| n.to_string())
+        .collect()
 }

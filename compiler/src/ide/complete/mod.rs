@@ -105,6 +105,17 @@ pub fn completions(db: &dyn salsa::Database, file: SourceFile, offset: u32) -> C
     let context = Context::new(text, &lexemes, chunk.clone(), word_start);
     let position = context.position(chunk.is_some());
     let schema = schema(db);
+    // What the word being completed stands after (`x.` or `x has`), found by re-checking the
+    // item it is in.
+    let target_in = |range: &std::ops::Range<usize>| {
+        patch::target_types(
+            db,
+            file,
+            &text[range.clone()],
+            word_start - range.start,
+            word_end.min(range.end) - range.start,
+        )
+    };
     let items = match position {
         Position::Nothing => Vec::new(),
         Position::TopLevel => {
@@ -133,17 +144,10 @@ pub fn completions(db: &dyn salsa::Database, file: SourceFile, offset: u32) -> C
             match lists::enum_members(schema, &qualifier).filter(|_| !local) {
                 Some(members) => members,
                 None => {
-                    let Some(range) = chunk else {
+                    let Some(range) = &chunk else {
                         return Completions::default();
                     };
-                    let chunk_text = &text[range.clone()];
-                    match patch::target_types(
-                        db,
-                        file,
-                        chunk_text,
-                        word_start - range.start,
-                        word_end.min(range.end) - range.start,
-                    ) {
+                    match target_in(range) {
                         Some(Target::Member(types)) => lists::members(schema, &types, true),
                         // An assignment being written in an `effect` does not parse until its
                         // value is there; `state` is what it assigns to.
@@ -157,17 +161,10 @@ pub fn completions(db: &dyn salsa::Database, file: SourceFile, offset: u32) -> C
             }
         }
         Position::HasAttribute => {
-            let Some(range) = chunk else {
+            let Some(range) = &chunk else {
                 return Completions::default();
             };
-            let chunk_text = &text[range.clone()];
-            match patch::target_types(
-                db,
-                file,
-                chunk_text,
-                word_start - range.start,
-                word_end.min(range.end) - range.start,
-            ) {
+            match target_in(range) {
                 Some(Target::Has(types)) => lists::members(schema, &types, false),
                 _ => Vec::new(),
             }
